@@ -1,0 +1,22 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "fanout",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "fanout", targets: ["fanout"]),
+        .library(name: "FanoutKit", targets: ["FanoutKit"]),
+    ],
+    targets: [
+        // One system-library target per C library; each is imported by exactly one Swift type.
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
+        .systemLibrary(name: "CJQ", path: "Sources/CJQ"),
+        .target(name: "FanoutKit", dependencies: ["CCurl", "COpenSSL", "CJQ"]),
+        .target(name: "FanoutCLI", dependencies: ["FanoutKit"]),
+        .executableTarget(name: "fanout", dependencies: ["FanoutCLI"]),
+        .testTarget(name: "FanoutKitTests", dependencies: ["FanoutKit"]),
+        .testTarget(name: "FanoutCLITests", dependencies: ["FanoutCLI", "FanoutKit"]),
+    ]
+)

@@ -1,0 +1,7 @@
+#ifndef FANOUT_COPENSSL_SHIM_H
+#define FANOUT_COPENSSL_SHIM_H
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+#include <openssl/rand.h>
+#endif
