@@ -16,7 +16,7 @@ let package = Package(
         .target(name: "FanoutKit", dependencies: ["CCurl", "COpenSSL", "CJQ"]),
         .target(name: "FanoutCLI", dependencies: ["FanoutKit"]),
         .executableTarget(name: "fanout", dependencies: ["FanoutCLI"]),
-        .testTarget(name: "FanoutKitTests", dependencies: ["FanoutKit"]),
+        .testTarget(name: "FanoutKitTests", dependencies: ["FanoutKit"], exclude: ["Fixtures"]),
         .testTarget(name: "FanoutCLITests", dependencies: ["FanoutCLI", "FanoutKit"]),
     ]
 )

@@ -1,0 +1,245 @@
+/// A message attribute as SQS and SNS carry it. Binary values stay base64 text exactly as received, so a message
+/// moved from one queue to another keeps its bytes.
+public struct MessageAttributeValue: Sendable, Equatable {
+    public var dataType: String
+    public var stringValue: String?
+    public var binaryValueBase64: String?
+
+    public init(dataType: String, stringValue: String? = nil, binaryValueBase64: String? = nil) {
+        self.dataType = dataType
+        self.stringValue = stringValue
+        self.binaryValueBase64 = binaryValueBase64
+    }
+
+    var json: JSONValue {
+        var members: [(String, JSONValue)] = [("DataType", .string(dataType))]
+        if let stringValue { members.append(("StringValue", .string(stringValue))) }
+        if let binaryValueBase64 { members.append(("BinaryValue", .string(binaryValueBase64))) }
+        return .object(members)
+    }
+
+    init?(json: JSONValue) {
+        guard let type = json["DataType"]?.string else { return nil }
+        self.init(dataType: type, stringValue: json["StringValue"]?.string, binaryValueBase64: json["BinaryValue"]?.string)
+    }
+}
+
+/// A message received from SQS.
+public struct SQSMessage: Sendable, Equatable {
+    public var messageId: String
+    public var receiptHandle: String
+    public var body: String
+    public var md5OfBody: String?
+    /// System attributes: ApproximateReceiveCount, SentTimestamp, MessageGroupId, …
+    public var attributes: [String: String]
+    public var messageAttributes: [(name: String, value: MessageAttributeValue)]
+
+    public static func == (a: SQSMessage, b: SQSMessage) -> Bool {
+        a.messageId == b.messageId && a.receiptHandle == b.receiptHandle && a.body == b.body && a.attributes == b.attributes
+            && a.messageAttributes.elementsEqual(b.messageAttributes) { $0.name == $1.name && $0.value == $1.value }
+    }
+
+    public var receiveCount: Int { Int(attributes["ApproximateReceiveCount"] ?? "") ?? 0 }
+}
+
+/// A message to send, alone or in a batch.
+public struct SQSOutgoingMessage: Sendable {
+    public var id: String
+    public var body: String
+    public var messageAttributes: [(name: String, value: MessageAttributeValue)]
+    public var delaySeconds: Int?
+    public var messageGroupId: String?
+    public var messageDeduplicationId: String?
+
+    public init(id: String, body: String, messageAttributes: [(name: String, value: MessageAttributeValue)] = [], delaySeconds: Int? = nil,
+                messageGroupId: String? = nil, messageDeduplicationId: String? = nil)
+    {
+        self.id = id
+        self.body = body
+        self.messageAttributes = messageAttributes
+        self.delaySeconds = delaySeconds
+        self.messageGroupId = messageGroupId
+        self.messageDeduplicationId = messageDeduplicationId
+    }
+
+    var members: [(String, JSONValue)] {
+        var m: [(String, JSONValue)] = [("MessageBody", .string(body))]
+        if !messageAttributes.isEmpty { m.append(("MessageAttributes", .object(messageAttributes.map { ($0.name, $0.value.json) }))) }
+        if let delaySeconds { m.append(("DelaySeconds", .number(Double(delaySeconds)))) }
+        if let messageGroupId { m.append(("MessageGroupId", .string(messageGroupId))) }
+        if let messageDeduplicationId { m.append(("MessageDeduplicationId", .string(messageDeduplicationId))) }
+        return m
+    }
+}
+
+/// The outcome of a batch call: ids that succeeded and entries that failed.
+public struct BatchResult: Sendable, Equatable {
+    public struct Failure: Sendable, Equatable {
+        public var id: String
+        public var code: String
+        public var message: String
+        public var senderFault: Bool
+    }
+    public var successful: [String: String]  // entry id → message id (or "" for deletes)
+    public var failed: [Failure]
+
+    init(_ json: JSONValue) {
+        var ok: [String: String] = [:]
+        for entry in json["Successful"]?.array ?? [] {
+            if let id = entry["Id"]?.string { ok[id] = entry["MessageId"]?.string ?? "" }
+        }
+        successful = ok
+        failed = (json["Failed"]?.array ?? []).map {
+            Failure(id: $0["Id"]?.string ?? "", code: $0["Code"]?.string ?? "", message: $0["Message"]?.string ?? "",
+                    senderFault: $0["SenderFault"]?.bool ?? false)
+        }
+    }
+}
+
+/// A message move task (DLQ redrive) as ListMessageMoveTasks reports it.
+public struct MessageMoveTask: Sendable, Equatable {
+    public var taskHandle: String?
+    public var status: String
+    public var sourceArn: String
+    public var destinationArn: String?
+    public var maxNumberOfMessagesPerSecond: Int?
+    public var moved: Int
+    public var toMove: Int?
+    public var failureReason: String?
+    public var startedTimestamp: Double?
+
+    init(_ json: JSONValue) {
+        taskHandle = json["TaskHandle"]?.string
+        status = json["Status"]?.string ?? "UNKNOWN"
+        sourceArn = json["SourceArn"]?.string ?? ""
+        destinationArn = json["DestinationArn"]?.string
+        maxNumberOfMessagesPerSecond = json["MaxNumberOfMessagesPerSecond"]?.int
+        moved = json["ApproximateNumberOfMessagesMoved"]?.int ?? 0
+        toMove = json["ApproximateNumberOfMessagesToMove"]?.int
+        failureReason = json["FailureReason"]?.string
+        startedTimestamp = json["StartedTimestamp"]?.double
+    }
+}
+
+/// Amazon SQS over the JSON 1.0 protocol: only the calls fanout needs, each typed.
+public struct SQSClient: Sendable {
+    public let client: AWSClient
+
+    public init(_ client: AWSClient) { self.client = client }
+
+    func call(_ action: String, _ members: [(String, JSONValue)], timeouts: HTTPTimeouts? = nil) async throws -> JSONValue {
+        try await client.json(targetPrefix: "AmazonSQS", action: action, .object(members), timeouts: timeouts)
+    }
+
+    public func getQueueAttributes(_ queueUrl: String, names: [String] = ["All"]) async throws -> [String: String] {
+        let out = try await call("GetQueueAttributes", [("QueueUrl", .string(queueUrl)), ("AttributeNames", .array(names.map { .string($0) }))])
+        var attrs: [String: String] = [:]
+        for (k, v) in out["Attributes"]?.object ?? [] { attrs[k] = v.string ?? v.serialized() }
+        return attrs
+    }
+
+    public func getQueueUrl(_ name: String) async throws -> String {
+        let out = try await call("GetQueueUrl", [("QueueName", .string(name))])
+        return out["QueueUrl"]?.string ?? ""
+    }
+
+    public func createQueue(_ name: String, attributes: [String: String], tags: [String: String] = [:]) async throws -> String {
+        var members: [(String, JSONValue)] = [("QueueName", .string(name))]
+        if !attributes.isEmpty { members.append(("Attributes", .object(attributes.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))) }
+        if !tags.isEmpty { members.append(("tags", .object(tags.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))) }
+        let out = try await call("CreateQueue", members)
+        return out["QueueUrl"]?.string ?? ""
+    }
+
+    public func setQueueAttributes(_ queueUrl: String, _ attributes: [String: String]) async throws {
+        _ = try await call("SetQueueAttributes", [("QueueUrl", .string(queueUrl)),
+                                                  ("Attributes", .object(attributes.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))])
+    }
+
+    public func deleteQueue(_ queueUrl: String) async throws {
+        _ = try await call("DeleteQueue", [("QueueUrl", .string(queueUrl))])
+    }
+
+    public func purgeQueue(_ queueUrl: String) async throws {
+        _ = try await call("PurgeQueue", [("QueueUrl", .string(queueUrl))])
+    }
+
+    /// Every queue URL with that name prefix, following NextToken to the end.
+    public func listQueues(prefix: String? = nil) async throws -> [String] {
+        var urls: [String] = []
+        var token: String?
+        repeat {
+            var members: [(String, JSONValue)] = [("MaxResults", 1000)]
+            if let prefix { members.append(("QueueNamePrefix", .string(prefix))) }
+            if let token { members.append(("NextToken", .string(token))) }
+            let out = try await call("ListQueues", members)
+            urls += (out["QueueUrls"]?.array ?? []).compactMap(\.string)
+            token = out["NextToken"]?.string
+        } while token != nil
+        return urls
+    }
+
+    public func listDeadLetterSourceQueues(_ queueUrl: String) async throws -> [String] {
+        let out = try await call("ListDeadLetterSourceQueues", [("QueueUrl", .string(queueUrl))])
+        return (out["queueUrls"]?.array ?? out["QueueUrls"]?.array ?? []).compactMap(\.string)
+    }
+
+    public func sendMessage(_ queueUrl: String, _ message: SQSOutgoingMessage) async throws -> String {
+        let out = try await call("SendMessage", [("QueueUrl", .string(queueUrl))] + message.members)
+        return out["MessageId"]?.string ?? ""
+    }
+
+    public func sendMessageBatch(_ queueUrl: String, _ messages: [SQSOutgoingMessage]) async throws -> BatchResult {
+        let entries: [JSONValue] = messages.map { .object([("Id", .string($0.id))] + $0.members) }
+        return BatchResult(try await call("SendMessageBatch", [("QueueUrl", .string(queueUrl)), ("Entries", .array(entries))]))
+    }
+
+    /// ReceiveMessage with every system and message attribute. `waitSeconds` > 0 long-polls.
+    public func receiveMessages(_ queueUrl: String, max: Int = 10, waitSeconds: Int = 0, visibilityTimeout: Int? = nil) async throws -> [SQSMessage] {
+        var members: [(String, JSONValue)] = [
+            ("QueueUrl", .string(queueUrl)), ("MaxNumberOfMessages", .number(Double(max))), ("WaitTimeSeconds", .number(Double(waitSeconds))),
+            ("AttributeNames", ["All"]), ("MessageSystemAttributeNames", ["All"]), ("MessageAttributeNames", ["All"]),
+        ]
+        if let visibilityTimeout { members.append(("VisibilityTimeout", .number(Double(visibilityTimeout)))) }
+        // A long poll holds the connection open for waitSeconds: the total timeout must outlast it.
+        let timeouts = HTTPTimeouts(connect: client.config.timeouts.connect, total: client.config.timeouts.total + Double(waitSeconds))
+        let out = try await call("ReceiveMessage", members, timeouts: timeouts)
+        return (out["Messages"]?.array ?? []).map { m in
+            var attrs: [String: String] = [:]
+            for (k, v) in m["Attributes"]?.object ?? [] { attrs[k] = v.string ?? v.serialized() }
+            let messageAttributes: [(name: String, value: MessageAttributeValue)] = (m["MessageAttributes"]?.object ?? []).compactMap { name, value in
+                MessageAttributeValue(json: value).map { (name: name, value: $0) }
+            }
+            return SQSMessage(messageId: m["MessageId"]?.string ?? "", receiptHandle: m["ReceiptHandle"]?.string ?? "",
+                              body: m["Body"]?.string ?? "", md5OfBody: m["MD5OfBody"]?.string, attributes: attrs,
+                              messageAttributes: messageAttributes)
+        }
+    }
+
+    /// Deletes by receipt handle; `entries` pairs a batch entry id with a receipt handle.
+    public func deleteMessageBatch(_ queueUrl: String, _ entries: [(id: String, receiptHandle: String)]) async throws -> BatchResult {
+        let list: [JSONValue] = entries.map { ["Id": .string($0.id), "ReceiptHandle": .string($0.receiptHandle)] }
+        return BatchResult(try await call("DeleteMessageBatch", [("QueueUrl", .string(queueUrl)), ("Entries", .array(list))]))
+    }
+
+    public func changeMessageVisibility(_ queueUrl: String, receiptHandle: String, timeout: Int) async throws {
+        _ = try await call("ChangeMessageVisibility", [("QueueUrl", .string(queueUrl)), ("ReceiptHandle", .string(receiptHandle)),
+                                                       ("VisibilityTimeout", .number(Double(timeout)))])
+    }
+
+    public func startMessageMoveTask(sourceArn: String, destinationArn: String?, maxPerSecond: Int?) async throws -> String {
+        var members: [(String, JSONValue)] = [("SourceArn", .string(sourceArn))]
+        if let destinationArn { members.append(("DestinationArn", .string(destinationArn))) }
+        if let maxPerSecond { members.append(("MaxNumberOfMessagesPerSecond", .number(Double(maxPerSecond)))) }
+        return try await call("StartMessageMoveTask", members)["TaskHandle"]?.string ?? ""
+    }
+
+    public func listMessageMoveTasks(sourceArn: String, maxResults: Int = 10) async throws -> [MessageMoveTask] {
+        let out = try await call("ListMessageMoveTasks", [("SourceArn", .string(sourceArn)), ("MaxResults", .number(Double(maxResults)))])
+        return (out["Results"]?.array ?? []).map(MessageMoveTask.init)
+    }
+
+    public func cancelMessageMoveTask(taskHandle: String) async throws -> Int {
+        try await call("CancelMessageMoveTask", [("TaskHandle", .string(taskHandle))])["ApproximateNumberOfMessagesMoved"]?.int ?? 0
+    }
+}

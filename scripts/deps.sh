@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what fanout needs and is missing: the three C libraries' -dev packages, and moto_server.
+# Installs nothing when everything is present.
+set -euo pipefail
+missing=()
+for pkg in libcurl4-openssl-dev libssl-dev libjq-dev; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${missing[*]}" >&2
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if [ "${1:-}" = "--moto" ] && ! command -v moto_server >/dev/null 2>&1; then
+  echo "deps: installing moto[server]" >&2
+  python3 -m pip install -q 'moto[server]'
+fi
