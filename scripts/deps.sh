@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Installs what fanout needs and is missing: the three C libraries' -dev packages, and moto_server.
+# Installs what fanout needs and is missing: the three C libraries' -dev packages; with --moto also what the
+# test suite needs (moto_server, zsh and fish).
 # Installs nothing when everything is present.
 set -euo pipefail
 missing=()
-for pkg in libcurl4-openssl-dev libssl-dev libjq-dev; do
+packages=(libcurl4-openssl-dev libssl-dev libjq-dev)
+# The test suite also checks the generated completion scripts with real zsh and fish.
+[ "${1:-}" = "--moto" ] && packages+=(zsh fish)
+for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -34,7 +34,8 @@ public struct Table {
                 case .right: parts.append(pad + cell)
                 }
             }
-            let text = parts.joined(separator: "  ")
+            var text = parts.joined(separator: "  ")
+            while text.hasSuffix(" ") { text.removeLast() }
             return header ? style(text) : text
         }
         var out = line(columns.map(\.title), header: true) + "\n"

@@ -1,3 +1,5 @@
+import Foundation
+
 /// HTTP header fields in order, looked up case-insensitively; a name may repeat.
 public struct HTTPHeaders: Sendable, Equatable, Sequence {
     public private(set) var fields: [(name: String, value: String)] = []
