@@ -7,7 +7,7 @@ REGION  ?= eu-west-1
 BIN     := .build/release/fanout
 
 .DEFAULT_GOAL := help
-.PHONY: help requirements deps build release install uninstall test completions clean
+.PHONY: help requirements deps build release install uninstall test completions readme clean
 
 help: ## Show this help
 	@echo "Usage: make <target> [REGION=<aws-region>] [PREFIX=<dir>]"
@@ -54,3 +54,6 @@ completions: build ## Regenerate completions/ and the README command reference f
 
 clean: ## Remove build products
 	rm -rf .build
+
+readme: build ## Regenerate the README's command reference from the command spec
+	@scripts/readme-reference.sh .build/debug/fanout README.md

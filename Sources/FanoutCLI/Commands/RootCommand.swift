@@ -33,6 +33,7 @@ public enum FanoutCommand {
                 WhoamiCommand.spec,
                 CompletionsCommand.spec,
                 VersionCommand.spec,
+                ReferenceCommand.spec,
             ])
     }
 

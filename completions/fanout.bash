@@ -1,0 +1,128 @@
+# bash completion for fanout. Generated from the command spec; do not edit.
+
+# Succeeds when word $2 names a subcommand of command path $1.
+_fanout_is_subcommand() {
+    case "$1|$2" in
+        'fanout|queues'|'fanout|whoami'|'fanout|completions'|'fanout|version'|'fanout|reference'|'fanout|help'|'fanout help|queues'|'fanout help|whoami'|'fanout help|completions'|'fanout help|version'|'fanout help|reference') return 0 ;;
+    esac
+    return 1
+}
+
+# Succeeds when option $2 (as typed) takes a value in command path $1.
+_fanout_takes_value() {
+    case "$1|$2" in
+        'fanout queues|--queue'|'fanout queues|--queues-filter'|'fanout queues|--dlq'|'fanout queues|--dlqs-filter') return 0 ;;
+    esac
+    case "$2" in
+        '--region'|'--profile'|'--endpoint-url'|'--outputs'|'--output'|'-o') return 0 ;;
+    esac
+    return 1
+}
+
+# Adds to COMPREPLY the words $2... that start with $1.
+_fanout_add_words() {
+    local prefix="$1" word
+    shift
+    for word in "$@"; do
+        [[ $word == "$prefix"* ]] && COMPREPLY+=("$word")
+    done
+    return 0
+}
+
+# Adds to COMPREPLY the paths starting with $2; $1 is -f (files) or -d (directories).
+_fanout_add_paths() {
+    local word
+    type compopt >/dev/null 2>&1 && compopt -o filenames 2>/dev/null
+    while IFS= read -r word; do COMPREPLY+=("$word"); done < <(compgen "$1" -- "$2")
+    return 0
+}
+
+# Completes the value $3 of option $2 in command path $1.
+_fanout_complete_value() {
+    case "$2" in
+        '--outputs')
+            _fanout_add_paths -f "$3" ;;
+        '--output'|'-o')
+            _fanout_add_words "$3" 'table' 'json' ;;
+    esac
+    return 0
+}
+
+# Completes the option names starting with $2 for command path $1, globals included.
+_fanout_complete_options() {
+    case "$1" in
+        'fanout queues') _fanout_add_words "$2" '--queue' '--queues-filter' '--dlq' '--dlqs-filter' ;;
+    esac
+    _fanout_add_words "$2" '--region' '--profile' '--endpoint-url' '--outputs' '--output' '--no-color' '--debug' '--quiet' '--help'
+    return 0
+}
+
+# Completes the subcommand names starting with $2 for command path $1.
+_fanout_complete_subcommands() {
+    case "$1" in
+        'fanout') _fanout_add_words "$2" 'queues' 'whoami' 'completions' 'version' 'reference' 'help' ;;
+        'fanout help') _fanout_add_words "$2" 'queues' 'whoami' 'completions' 'version' 'reference' ;;
+    esac
+    return 0
+}
+
+# Completes positional argument number $2 (from 0), starting with $3, for command path $1.
+_fanout_complete_argument() {
+    case "$1" in
+        'fanout completions')
+            if (( $2 == 0 )); then
+                _fanout_add_words "$3" 'bash' 'zsh' 'fish'
+            fi
+            ;;
+    esac
+    return 0
+}
+
+_fanout() {
+    local cur="${COMP_WORDS[COMP_CWORD]}"
+    local path='fanout' word option='' positionals=0 options_ended=0 i
+    COMPREPLY=()
+    for (( i = 1; i < COMP_CWORD; i++ )); do
+        word="${COMP_WORDS[i]}"
+        # bash splits `--output=json` into `--output`, `=`, `json` (COMP_WORDBREAKS).
+        if [[ $word == '=' && -n $option ]]; then continue; fi
+        if [[ -n $option ]]; then option=''; continue; fi
+        if (( ! options_ended )); then
+            if [[ $word == '--' ]]; then options_ended=1; continue; fi
+            if [[ $word == -?* ]]; then
+                if [[ $word != *=* ]] && _fanout_takes_value "$path" "$word"; then option="$word"; fi
+                continue
+            fi
+            if (( positionals == 0 )) && _fanout_is_subcommand "$path" "$word"; then
+                path="$path $word"
+                continue
+            fi
+        fi
+        positionals=$(( positionals + 1 ))
+    done
+
+    if [[ -n $option ]]; then
+        [[ $cur == '=' ]] && cur=''
+        _fanout_complete_value "$path" "$option" "$cur"
+        return 0
+    fi
+    if (( ! options_ended )) && [[ $cur == --*=* ]]; then
+        option="${cur%%=*}"
+        if _fanout_takes_value "$path" "$option"; then
+            _fanout_complete_value "$path" "$option" "${cur#*=}"
+            for i in "${!COMPREPLY[@]}"; do COMPREPLY[i]="$option=${COMPREPLY[i]}"; done
+        fi
+        return 0
+    fi
+    if (( ! options_ended )) && [[ $cur == -* ]]; then
+        _fanout_complete_options "$path" "$cur"
+        return 0
+    fi
+    if (( positionals == 0 && ! options_ended )); then
+        _fanout_complete_subcommands "$path" "$cur"
+    fi
+    _fanout_complete_argument "$path" "$positionals" "$cur"
+    return 0
+}
+
+complete -F _fanout fanout
