@@ -29,6 +29,7 @@ public enum FanoutCommand {
                 Example("fanout whoami --profile prod", "Check which identity a profile resolves to"),
             ],
             subcommands: [
+                StackCommand.spec,
                 QueuesCommand.spec,
                 WhoamiCommand.spec,
                 CompletionsCommand.spec,
