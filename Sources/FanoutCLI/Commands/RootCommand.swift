@@ -30,7 +30,9 @@ public enum FanoutCommand {
             ],
             subcommands: [
                 StackCommand.spec,
+                PublishCommand.spec,
                 QueuesCommand.spec,
+                ConsumeCommand.spec,
                 WhoamiCommand.spec,
                 CompletionsCommand.spec,
                 VersionCommand.spec,

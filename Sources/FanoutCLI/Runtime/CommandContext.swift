@@ -59,7 +59,7 @@ public final class CommandContext: @unchecked Sendable {
     }
 
     /// The filter given for a role, or nil for the default.
-    func filter(_ role: OutputRole) -> String? {
+    public func filter(_ role: OutputRole) -> String? {
         args.has("\(role.rawValue)-filter") ? args.string("\(role.rawValue)-filter") : nil
     }
 
@@ -94,7 +94,7 @@ public final class CommandContext: @unchecked Sendable {
     }
 
     /// Queue names become URLs through GetQueueUrl; URLs pass through.
-    func resolveQueues(_ values: [String], _ session: AWSSession) async throws -> [String] {
+    public func resolveQueues(_ values: [String], _ session: AWSSession) async throws -> [String] {
         var urls: [String] = []
         for value in values {
             if value.hasPrefix("http://") || value.hasPrefix("https://") { urls.append(value) } else {

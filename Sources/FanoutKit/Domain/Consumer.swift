@@ -1,0 +1,148 @@
+import Foundation
+
+/// A message as the consumer Lambdas see it: the SNS envelope unwrapped when there is one (raw delivery has none).
+public struct ConsumedMessage: Sendable {
+    public var messageId: String
+    public var body: String
+    public var sqs: SQSMessage
+
+    public init(_ sqs: SQSMessage) {
+        self.sqs = sqs
+        if let json = try? JSONValue.parse(sqs.body), json["Type"]?.string == "Notification",
+           let id = json["MessageId"]?.string, let message = json["Message"]?.string
+        {
+            messageId = id
+            body = message
+        } else {
+            messageId = sqs.messageId
+            body = sqs.body
+        }
+    }
+
+    /// What `--fail-when` sees: the body as JSON when it is JSON, else as a string.
+    public var filterInput: JSONValue { (try? JSONValue.parse(body)) ?? .string(body) }
+}
+
+/// What happened to one message.
+public struct ConsumeEvent: Sendable {
+    public enum Outcome: String, Sendable { case persisted, duplicate, failed }
+    public var consumerId: String
+    public var queue: String
+    public var messageId: String
+    public var outcome: Outcome
+    public var reason: String?
+    public var receiveCount: Int
+    public var milliseconds: Double
+
+    public var json: JSONValue {
+        var m: [(String, JSONValue)] = [("consumer", .string(consumerId)), ("queue", .string(queue)), ("messageId", .string(messageId)),
+                                        ("outcome", .string(outcome.rawValue)), ("receiveCount", .number(Double(receiveCount))),
+                                        ("ms", .number((milliseconds * 10).rounded() / 10))]
+        if let reason { m.append(("reason", .string(reason))) }
+        return .object(m)
+    }
+}
+
+/// One consumer: long-polls its queue 10 at a time, persists each message to the table with a conditional
+/// write (a redelivered message never makes a second record), then deletes exactly the successes. A failure
+/// leaves the message to its visibility timeout, so the queue's redrive policy moves it to the DLQ after
+/// maxReceiveCount receives.
+public struct QueueConsumer: Sendable {
+    public var sqs: SQSClient
+    public var dynamodb: DynamoDBClient
+    public var table: String
+    public var queueURL: String
+    public var consumerId: String
+    /// A jq condition on the message that makes processing fail (to reproduce the seed's Test 4).
+    public var failWhen: String?
+    /// Fail every message (with failWhen: every matching one).
+    public var failAll: Bool
+    public var waitSeconds: Int
+
+    public init(sqs: SQSClient, dynamodb: DynamoDBClient, table: String, queueURL: String, consumerId: String,
+                failWhen: String?, failAll: Bool, waitSeconds: Int = 20)
+    {
+        self.sqs = sqs
+        self.dynamodb = dynamodb
+        self.table = table
+        self.queueURL = queueURL
+        self.consumerId = consumerId
+        self.failWhen = failWhen
+        self.failAll = failAll
+        self.waitSeconds = waitSeconds
+    }
+
+    /// One receive → process → delete round. Returns the events; an empty array when nothing arrived.
+    /// Processing and deleting run to the end even when the calling task is cancelled: a message received is
+    /// either persisted and deleted, or left for redelivery — never deleted unprocessed.
+    public func round(wait: Int) async throws -> [ConsumeEvent] {
+        let messages = try await sqs.receiveMessages(queueURL, max: 10, waitSeconds: wait)
+        if messages.isEmpty { return [] }
+        let work = Task { try await process(messages) }
+        return try await work.value
+    }
+
+    func process(_ messages: [SQSMessage]) async throws -> [ConsumeEvent] {
+        let queueName = QueueURL.name(queueURL)
+        let program = try failWhen.map { try JQProgram($0) }
+        var decisions: [(ConsumedMessage, String?)] = []
+        for m in messages {
+            let message = ConsumedMessage(m)
+            var failure: String?
+            if let program {
+                let matched = try program.run(message.filterInput).first.map { !($0 == .null || $0 == .bool(false)) } ?? false
+                if matched { failure = "--fail-when matched" }
+            } else if failAll {
+                failure = "--fail-queue"
+            }
+            decisions.append((message, failure))
+        }
+        let events = await withTaskGroup(of: (Int, ConsumeEvent).self) { group in
+            for (index, (message, failure)) in decisions.enumerated() {
+                group.addTask {
+                    let started = DispatchTime.now().uptimeNanoseconds
+                    func event(_ outcome: ConsumeEvent.Outcome, _ reason: String?) -> (Int, ConsumeEvent) {
+                        (index, ConsumeEvent(consumerId: consumerId, queue: queueName, messageId: message.messageId, outcome: outcome,
+                                             reason: reason, receiveCount: message.sqs.receiveCount,
+                                             milliseconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6))
+                    }
+                    if let failure { return event(.failed, failure) }
+                    let item: JSONValue = [
+                        "consumer_id": ["S": .string(consumerId)], "message_id": ["S": .string(message.messageId)],
+                        "body": ["S": .string(message.body)], "queue": ["S": .string(queueName)],
+                        "sqs_message_id": ["S": .string(message.sqs.messageId)],
+                        "processed_at": ["N": .string(String(format: "%.3f", Date().timeIntervalSince1970))],
+                    ]
+                    do {
+                        let written = try await dynamodb.putItem(table, item: item, condition: "attribute_not_exists(message_id)")
+                        return event(written ? .persisted : .duplicate, nil)
+                    } catch {
+                        return event(.failed, "\(FanoutError.wrap(error).message)")
+                    }
+                }
+            }
+            var out = [ConsumeEvent?](repeating: nil, count: decisions.count)
+            for await (i, e) in group { out[i] = e }
+            return out.compactMap { $0 }
+        }
+        // Delete only what was persisted (or had been already).
+        let successes = zip(messages, events).enumerated().filter { $0.element.1.outcome != .failed }
+            .map { (id: String($0.offset), receiptHandle: $0.element.0.receiptHandle) }
+        if !successes.isEmpty {
+            let result = try await sqs.deleteMessageBatch(queueURL, successes)
+            if let failure = result.failed.first {
+                throw FanoutError(.aws(AWSServiceError(service: "SQS", code: failure.code, message: failure.message, httpStatus: 400)),
+                                  "DeleteMessageBatch left \(result.failed.count) message(s) undeleted (\(failure.code)); they will be redelivered and recognised as duplicates")
+            }
+        }
+        return events
+    }
+
+    /// Whether the queue holds nothing at all: not visible, not in flight, not delayed.
+    public func isEmpty() async throws -> Bool {
+        let a = try await sqs.getQueueAttributes(queueURL, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
+                                                                   "ApproximateNumberOfMessagesDelayed"])
+        return ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"]
+            .allSatisfy { (Int(a[$0] ?? "0") ?? 0) == 0 }
+    }
+}
