@@ -168,7 +168,7 @@ extension JSONValue {
     }
 
     /// Integers print without a fraction; others with Swift's shortest round-trip form.
-    static func format(_ n: Double) -> String {
+    public static func format(_ n: Double) -> String {
         if n.isNaN || n.isInfinite { return "null" }
         if n.rounded() == n && abs(n) < 1e15 { return String(Int64(n)) }
         return "\(n)"
