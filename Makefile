@@ -5,9 +5,13 @@ SWIFT   ?= swift
 PREFIX  ?= /usr/local
 REGION  ?= eu-west-1
 BIN     := .build/release/fanout
+LOCAL   := .local/moto.env
+# After `make local-up`, the targets below talk to the local moto server.
+-include $(LOCAL)
+FANOUT  := $(BIN) --region $(REGION)
 
 .DEFAULT_GOAL := help
-.PHONY: help requirements deps build release install uninstall test completions readme clean
+.PHONY: help requirements deps build release install uninstall test completions readme clean demo local-up local-down stack-up publish poll scan destroy
 
 help: ## Show this help
 	@echo "Usage: make <target> [REGION=<aws-region>] [PREFIX=<dir>]"
@@ -57,3 +61,27 @@ clean: ## Remove build products
 
 readme: build ## Regenerate the README's command reference from the command spec
 	@scripts/readme-reference.sh .build/debug/fanout README.md
+
+demo: requirements release ## Seed 000's lifecycle end to end on a local moto server, then clean up
+	@scripts/demo.sh $(BIN)
+
+local-up: requirements ## Start a moto server for manual use; its endpoint goes to .local/moto.env
+	@scripts/local-moto.sh up
+
+local-down: ## Stop the moto server started by local-up
+	@scripts/local-moto.sh down
+
+stack-up: release ## Provision the topology (fanout stack up) and write terraform/outputs.json
+	$(FANOUT) stack up
+
+publish: release ## Publish a test message to the topic
+	$(FANOUT) publish '{"text": "fanout-test-1"}'
+
+poll: release ## Watch every queue every 10 s (Delayed/InFlight/Visible) — Ctrl+C to stop
+	$(FANOUT) poll
+
+scan: release ## Show the records the consumers wrote
+	$(FANOUT) scan
+
+destroy: release ## Delete every resource terraform/outputs.json names
+	$(FANOUT) stack down

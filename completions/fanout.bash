@@ -3,7 +3,7 @@
 # Succeeds when word $2 names a subcommand of command path $1.
 _fanout_is_subcommand() {
     case "$1|$2" in
-        'fanout|queues'|'fanout|whoami'|'fanout|completions'|'fanout|version'|'fanout|reference'|'fanout|help'|'fanout help|queues'|'fanout help|whoami'|'fanout help|completions'|'fanout help|version'|'fanout help|reference') return 0 ;;
+        'fanout|stack'|'fanout|publish'|'fanout|queues'|'fanout|poll'|'fanout|consume'|'fanout|scan'|'fanout|whoami'|'fanout|completions'|'fanout|version'|'fanout|reference'|'fanout|help'|'fanout stack|up'|'fanout stack|status'|'fanout stack|down'|'fanout help|stack'|'fanout help|publish'|'fanout help|queues'|'fanout help|poll'|'fanout help|consume'|'fanout help|scan'|'fanout help|whoami'|'fanout help|completions'|'fanout help|version'|'fanout help|reference'|'fanout help stack|up'|'fanout help stack|status'|'fanout help stack|down') return 0 ;;
     esac
     return 1
 }
@@ -11,7 +11,7 @@ _fanout_is_subcommand() {
 # Succeeds when option $2 (as typed) takes a value in command path $1.
 _fanout_takes_value() {
     case "$1|$2" in
-        'fanout queues|--queue'|'fanout queues|--queues-filter'|'fanout queues|--dlq'|'fanout queues|--dlqs-filter') return 0 ;;
+        'fanout stack up|--spec'|'fanout stack up|--name'|'fanout stack up|--delay'|'fanout publish|--file'|'fanout publish|--attr'|'fanout publish|--subject'|'fanout publish|--group-id'|'fanout publish|--dedup-id'|'fanout publish|--count'|'fanout publish|--rate'|'fanout publish|--concurrency'|'fanout publish|--topic'|'fanout publish|--topic-filter'|'fanout publish|--api'|'fanout publish|--api-filter'|'fanout queues|--queue'|'fanout queues|--queues-filter'|'fanout queues|--dlq'|'fanout queues|--dlqs-filter'|'fanout poll|--interval'|'fanout poll|--timeout'|'fanout poll|--queue'|'fanout poll|--queues-filter'|'fanout poll|--dlq'|'fanout poll|--dlqs-filter'|'fanout consume|--queue'|'fanout consume|--fail-when'|'fanout consume|--fail-queue'|'fanout consume|--until-idle'|'fanout consume|--wait'|'fanout consume|--queues-filter'|'fanout consume|--table'|'fanout consume|--table-filter'|'fanout scan|--contains'|'fanout scan|--consumer'|'fanout scan|--expect'|'fanout scan|--table'|'fanout scan|--table-filter') return 0 ;;
     esac
     case "$2" in
         '--region'|'--profile'|'--endpoint-url'|'--outputs'|'--output'|'-o') return 0 ;;
@@ -39,6 +39,12 @@ _fanout_add_paths() {
 
 # Completes the value $3 of option $2 in command path $1.
 _fanout_complete_value() {
+    case "$1|$2" in
+        'fanout stack up|--spec')
+            _fanout_add_paths -f "$3"; return 0 ;;
+        'fanout publish|--file')
+            _fanout_add_paths -f "$3"; return 0 ;;
+    esac
     case "$2" in
         '--outputs')
             _fanout_add_paths -f "$3" ;;
@@ -51,7 +57,13 @@ _fanout_complete_value() {
 # Completes the option names starting with $2 for command path $1, globals included.
 _fanout_complete_options() {
     case "$1" in
+        'fanout stack up') _fanout_add_words "$2" '--spec' '--name' '--delay' ;;
+        'fanout stack down') _fanout_add_words "$2" '--yes' ;;
+        'fanout publish') _fanout_add_words "$2" '--file' '--attr' '--subject' '--group-id' '--dedup-id' '--count' '--rate' '--concurrency' '--via-api' '--topic' '--topic-filter' '--api' '--api-filter' ;;
         'fanout queues') _fanout_add_words "$2" '--queue' '--queues-filter' '--dlq' '--dlqs-filter' ;;
+        'fanout poll') _fanout_add_words "$2" '--interval' '--once' '--until-drained' '--timeout' '--queue' '--queues-filter' '--dlq' '--dlqs-filter' ;;
+        'fanout consume') _fanout_add_words "$2" '--queue' '--fail-when' '--fail-queue' '--until-idle' '--wait' '--queues-filter' '--table' '--table-filter' ;;
+        'fanout scan') _fanout_add_words "$2" '--contains' '--consumer' '--expect' '--table' '--table-filter' ;;
     esac
     _fanout_add_words "$2" '--region' '--profile' '--endpoint-url' '--outputs' '--output' '--no-color' '--debug' '--quiet' '--help'
     return 0
@@ -60,8 +72,10 @@ _fanout_complete_options() {
 # Completes the subcommand names starting with $2 for command path $1.
 _fanout_complete_subcommands() {
     case "$1" in
-        'fanout') _fanout_add_words "$2" 'queues' 'whoami' 'completions' 'version' 'reference' 'help' ;;
-        'fanout help') _fanout_add_words "$2" 'queues' 'whoami' 'completions' 'version' 'reference' ;;
+        'fanout') _fanout_add_words "$2" 'stack' 'publish' 'queues' 'poll' 'consume' 'scan' 'whoami' 'completions' 'version' 'reference' 'help' ;;
+        'fanout stack') _fanout_add_words "$2" 'up' 'status' 'down' ;;
+        'fanout help') _fanout_add_words "$2" 'stack' 'publish' 'queues' 'poll' 'consume' 'scan' 'whoami' 'completions' 'version' 'reference' ;;
+        'fanout help stack') _fanout_add_words "$2" 'up' 'status' 'down' ;;
     esac
     return 0
 }
