@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+@testable import FanoutKit
+
+/// Seed 000's workflow through the built binary against moto: stack up, publish, consume, scan, poll.
+@Suite struct WorkflowIntegrationTests {
+    /// A fresh stack in its own folder, with short delays and visibility so the lifecycle takes seconds.
+    struct LocalStack {
+        let home: TempDir
+        let env: [String: String]
+        let outputs: String
+        let name: String
+
+        init(visibility: Int = 2) throws {
+            home = try TempDir()
+            env = try Fanout.motoEnvironment(home: home.path)
+            name = uniqueName("wf")
+            outputs = home.path + "/terraform/outputs.json"
+            let spec = try home.write("spec.json", #"{"name": "\#(name)", "delaySeconds": 0, "visibilityTimeout": \#(visibility), "receiveWaitTimeSeconds": 1}"#)
+            let up = try run(["stack", "up", "--spec", spec])
+            guard up.status == 0 else { throw TestSetupError("stack up failed: \(up)") }
+        }
+
+        func run(_ args: [String], stdin: String? = nil) throws -> RunResult {
+            try Fanout.run(args, environment: env.merging(["FANOUT_OUTPUTS": outputs]) { $1 }, stdin: stdin)
+        }
+    }
+
+    @Test func stackUpIsIdempotentAndDownRemovesEverything() throws {
+        let stack = try LocalStack()
+        let second = try stack.run(["stack", "up", "--spec", stack.home.path + "/spec.json", "-o", "json"])
+        #expect(second.status == 0, "\(second)")
+        let changes = try JSONValue.parse(second.stdout)["changes"]?.array ?? []
+        #expect(changes.count == 14)
+        #expect(changes.allSatisfy { $0["action"]?.string == "found" }, "\(second.stdout)")
+        let outputs = try JSONValue.parse(String(contentsOfFile: stack.outputs, encoding: .utf8))
+        #expect(outputs["queues"]?.array?.count == 3)
+        #expect(outputs["dlqs"]?[0]?["url"]?.string?.hasSuffix("\(stack.name)-queue-1-dlq") == true)
+        #expect(outputs["sns_topic_arn"]?.string?.hasSuffix(":\(stack.name)-topic") == true)
+        let status = try stack.run(["stack", "status"])
+        #expect(status.status == 0, "\(status)")
+        let refused = try stack.run(["stack", "down"])
+        #expect(refused.status == 252, "\(refused)")
+        let down = try stack.run(["stack", "down", "--yes", "-o", "json"])
+        #expect(down.status == 0, "\(down)")
+        #expect((try JSONValue.parse(down.stdout)["changes"]?.array ?? []).allSatisfy { $0["action"]?.string == "deleted" })
+        let after = try stack.run(["stack", "status"])
+        #expect(after.status == 1, "\(after)")
+    }
+
+    @Test func publishConsumeScanGivesOneRecordPerConsumer() throws {
+        let stack = try LocalStack()
+        let marker = uniqueName("fanout-test")
+        let published = try stack.run(["publish", #"{"text": "\#(marker)"}"#])
+        #expect(published.status == 0, "\(published)")
+        #expect(published.stdout.split(separator: "\n").count == 1)
+        let polled = try stack.run(["poll", "--once", "-o", "json"])
+        #expect(polled.status == 0)
+        let queues = try JSONValue.parse(polled.stdout)["queues"]?.array ?? []
+        #expect(queues.filter { $0["kind"]?.string == "queue" }.allSatisfy { $0["visible"]?.int == 1 }, "\(polled.stdout)")
+        let consumed = try stack.run(["consume", "--until-idle", "2", "--wait", "1", "-o", "json"])
+        #expect(consumed.status == 0, "\(consumed)")
+        let events = consumed.stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
+        #expect(Set(events.compactMap { $0["consumer"]?.string }) == ["consumer_1", "consumer_2", "consumer_3"])
+        let scanned = try stack.run(["scan", "--contains", marker, "--expect", "3", "-o", "json"])
+        #expect(scanned.status == 0, "\(scanned)")
+        let records = try JSONValue.parse(scanned.stdout).array ?? []
+        #expect(Set(records.compactMap { $0["consumer"]?.string }) == ["consumer_1", "consumer_2", "consumer_3"])
+        #expect(Set(records.compactMap { $0["messageId"]?.string }).count == 1)
+        let wrong = try stack.run(["scan", "--contains", marker, "--expect", "4"])
+        #expect(wrong.status == 1)
+        let drained = try stack.run(["poll", "--until-drained", "--interval", "0.5", "--timeout", "10"])
+        #expect(drained.status == 0, "\(drained)")
+    }
+
+    /// The same SNS message delivered twice (an at-least-once redelivery) still makes one record per consumer.
+    @Test func duplicateDeliveryMakesOneRecord() async throws {
+        let stack = try LocalStack()
+        let outputs = try TerraformOutputs.load(path: stack.outputs)
+        let queue = try outputs.strings(.queues)[0]
+        let moto = MotoClients(endpoint: try Fanout.endpoint())
+        let envelope = #"{"Type": "Notification", "MessageId": "dup-1", "TopicArn": "t", "Message": "twice"}"#
+        _ = try await moto.sqs.sendMessage(queue, SQSOutgoingMessage(id: "a", body: envelope))
+        _ = try await moto.sqs.sendMessage(queue, SQSOutgoingMessage(id: "b", body: envelope))
+        let consumed = try stack.run(["consume", "--queue", "1", "--until-idle", "2", "--wait", "1", "-o", "json"])
+        #expect(consumed.status == 0, "\(consumed)")
+        let outcomes = consumed.stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0))["outcome"]?.string }.sorted()
+        #expect(outcomes == ["duplicate", "persisted"])
+        let scanned = try stack.run(["scan", "--contains", "twice", "--expect", "1"])
+        #expect(scanned.status == 0, "\(scanned)")
+    }
+
+    /// Seed Test 4: consumer 1 fails, the message reaches DLQ 1 after three receives; consumers 2 and 3 persist it.
+    @Test func failingConsumerSendsTheMessageToItsDLQ() throws {
+        let stack = try LocalStack(visibility: 1)
+        let marker = uniqueName("dlq-test")
+        #expect(try stack.run(["publish", #"{"text": "\#(marker)"}"#]).status == 0)
+        let consumed = try stack.run(["consume", "--fail-queue", "1", "--fail-when", ".text | startswith(\"dlq-test\")", "--until-idle", "3", "--wait", "1", "-o", "json"])
+        #expect(consumed.status == 0, "\(consumed)")
+        let failures = consumed.stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }.filter { $0["outcome"]?.string == "failed" }
+        #expect(failures.count == 3)
+        #expect(failures.allSatisfy { $0["consumer"]?.string == "consumer_1" })
+        let queues = try JSONValue.parse(try stack.run(["queues", "-o", "json"]).stdout).array ?? []
+        #expect(queues.first { $0["name"]?.string == "\(stack.name)-queue-1-dlq" }?["visible"]?.int == 1)
+        let scanned = try stack.run(["scan", "--contains", marker, "-o", "json"])
+        #expect(Set((try JSONValue.parse(scanned.stdout).array ?? []).compactMap { $0["consumer"]?.string }) == ["consumer_2", "consumer_3"])
+    }
+
+    @Test func pollTimesOutWithExit1() throws {
+        let stack = try LocalStack()
+        #expect(try stack.run(["publish", "waiting"]).status == 0)
+        let timedOut = try stack.run(["poll", "--until-drained", "--interval", "0.5", "--timeout", "1"])
+        #expect(timedOut.status == 1, "\(timedOut)")
+        #expect(timedOut.stderr.contains("timed out"))
+        #expect(timedOut.stdout.contains("Delayed: 0 | InFlight: 0 | Visible: 1"))
+    }
+
+    @Test func badPublishInputFailsBeforeSending() throws {
+        let stack = try LocalStack()
+        let big = try stack.home.write("big.txt", String(repeating: "x", count: 262_145))
+        let oversize = try stack.run(["publish", "--file", big])
+        #expect(oversize.status == 252, "\(oversize)")
+        #expect(oversize.stderr.contains("256 KiB"))
+        let badAttr = try stack.run(["publish", "--attr", "n:Number=abc", "x"])
+        #expect(badAttr.status == 252)
+        let fifoOnly = try stack.run(["publish", "--group-id", "g", "x"])
+        #expect(fifoOnly.status == 252)
+        let noTopic = try Fanout.run(["publish", "x", "--outputs", stack.home.path + "/none.json"], environment: stack.env)
+        #expect(noTopic.status == 253)
+        let queues = try JSONValue.parse(try stack.run(["queues", "-o", "json"]).stdout).array ?? []
+        #expect(queues.allSatisfy { $0["visible"]?.int == 0 && $0["delayed"]?.int == 0 }, "nothing was sent")
+        let batch = try stack.run(["publish"], stdin: (1...23).map { "line \($0)" }.joined(separator: "\n") + "\n")
+        #expect(batch.status == 0, "\(batch)")
+        #expect(batch.stdout.split(separator: "\n").count == 23)
+    }
+}
