@@ -84,12 +84,13 @@ public final class CommandContext: @unchecked Sendable {
         return try outputs().strings(.queues, filter: filter(.queues))
     }
 
-    /// DLQ URLs: --dlq, else outputs.json. When not required, a missing `dlqs` output means none.
+    /// DLQ URLs: --dlq, else outputs.json. When not required, a missing, null or empty `dlqs` output means none.
     public func dlqURLs(_ session: AWSSession, required: Bool = true) async throws -> [String] {
         if args.has("dlq") { return try await resolveQueues(args.strings("dlq"), session) }
         if args.has("queue") && !args.has("dlqs-filter") && !required { return [] }
         let outputs = try outputs()
-        if !required, filter(.dlqs) == nil, (try? outputs.evaluate(".dlqs", role: .dlqs))?.first?.isNull ?? true { return [] }
+        if !required, filter(.dlqs) == nil,
+           (try? outputs.evaluate(".dlqs", role: .dlqs))?.first.map({ $0.isNull || $0.array?.isEmpty == true }) ?? true { return [] }
         return try outputs.strings(.dlqs, filter: filter(.dlqs))
     }
 
