@@ -45,18 +45,23 @@ enum ConsumeCommand {
             return n
         })
         let failWhen = args.string("fail-when")
-        if let failWhen {
-            do { _ = try JQProgram(failWhen) } catch { throw FanoutError.usage("--fail-when '\(failWhen)' does not compile: \(error)") }
+        do {
+            _ = try FailureRule(failWhen: failWhen, always: true)
+        } catch {
+            throw FanoutError.usage("--fail-when '\(failWhen ?? "")' does not compile: \(error)")
+        }
+        // --fail-when alone applies to every consumer; with --fail-queue only to the consumers named.
+        func failureRule(_ number: Int) throws -> FailureRule {
+            let chosen = failQueues.isEmpty ? failWhen != nil : failQueues.contains(number)
+            return chosen ? try FailureRule(failWhen: failWhen, always: true) : .never
         }
         let session = try await context.session()
         let table = try context.tableName()
         let targets = try await resolveTargets(context, session)
-        let consumers = targets.map { t in
+        let consumers = try targets.map { t in
             QueueConsumer(sqs: session.sqs, dynamodb: session.dynamodb, table: table, queueURL: t.url, consumerId: t.consumerId,
-                          failWhen: failQueues.isEmpty || failQueues.contains(t.number) ? failWhen : nil,
-                          failAll: failQueues.contains(t.number) && failWhen == nil ? true : false)
+                          failure: try failureRule(t.number))
         }
-        // With --fail-when and no --fail-queue, every consumer applies the condition.
         context.status("consuming \(targets.map { "\(QueueURL.name($0.url)) as \($0.consumerId)" }.joined(separator: ", "))")
 
         let interrupted = InterruptFlag()

@@ -62,10 +62,7 @@ enum StackCommand {
             for i in spec.queues.indices { spec.queues[i].delaySeconds = delay }
         }
         let session = try await context.session()
-        let terminal = context.terminal, quiet = context.quiet
-        let (changes, outputs) = try await Stack(session: session).up(spec) { change in
-            if !quiet { terminal.err("  \(change.action.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(change.kind) \(change.name)\n") }
-        }
+        let (changes, outputs) = try await Stack(session: session).up(spec, progress: progress(context))
         let path = context.outputsPath
         try writeOutputs(outputs, to: path)
         let created = changes.filter { $0.action == .created }.count
@@ -73,6 +70,14 @@ enum StackCommand {
         let found = changes.filter { $0.action == .found }.count
         context.status("stack \(spec.name): \(created) created, \(updated) updated, \(found) unchanged; wrote \(path)")
         context.emit(json: ["outputs": .string(path), "changes": .array(changes.map(\.json))], ndjson: false) { "" }
+    }
+
+    /// One stderr line per change ("  created  queue fanout-queue-1"), unless --quiet.
+    static func progress(_ context: CommandContext) -> @Sendable (StackChange) -> Void {
+        let terminal = context.terminal, quiet = context.quiet
+        return { change in
+            if !quiet { terminal.err("  \(change.action.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(change.kind) \(change.name)\n") }
+        }
     }
 
     static func writeOutputs(_ outputs: JSONValue, to path: String) throws {
@@ -131,10 +136,7 @@ enum StackCommand {
         let outputs = try context.outputs()
         try Confirmation.require(context, flag: "yes", question: "Delete every resource named in \(outputs.path)?")
         let session = try await context.session()
-        let terminal = context.terminal, quiet = context.quiet
-        let changes = try await Stack(session: session).down(outputs) { change in
-            if !quiet { terminal.err("  \(change.action.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(change.kind) \(change.name)\n") }
-        }
+        let changes = try await Stack(session: session).down(outputs, progress: progress(context))
         context.status("deleted \(changes.filter { $0.action == .deleted }.count), already gone \(changes.filter { $0.action == .missing }.count)")
         context.emit(json: ["changes": .array(changes.map(\.json))], ndjson: false) { "" }
     }

@@ -23,6 +23,35 @@ public struct ConsumedMessage: Sendable {
     public var filterInput: JSONValue { (try? JSONValue.parse(body)) ?? .string(body) }
 }
 
+/// Which messages a consumer is made to fail: none, all, or those a jq condition on the body matches.
+/// The condition is compiled once per consumer; a rule is used by one worker task at a time.
+public final class FailureRule: @unchecked Sendable {
+    let program: JQProgram?
+    let always: Bool
+
+    public static let never = FailureRule()
+
+    private init() {
+        program = nil
+        always = false
+    }
+
+    /// `failWhen` (a jq condition) restricts the failures to matching messages; otherwise `always` fails every one.
+    public init(failWhen: String?, always: Bool) throws {
+        program = try failWhen.map { try JQProgram($0) }
+        self.always = always
+    }
+
+    /// Why this message must fail, or nil to process it.
+    func reason(for message: ConsumedMessage) throws -> String? {
+        if let program {
+            let matched = try program.run(message.filterInput).first.map { !($0 == .null || $0 == .bool(false)) } ?? false
+            return matched ? "--fail-when matched" : nil
+        }
+        return always ? "--fail-queue" : nil
+    }
+}
+
 /// What happened to one message.
 public struct ConsumeEvent: Sendable {
     public enum Outcome: String, Sendable { case persisted, duplicate, failed }
@@ -53,23 +82,16 @@ public struct QueueConsumer: Sendable {
     public var table: String
     public var queueURL: String
     public var consumerId: String
-    /// A jq condition on the message that makes processing fail (to reproduce the seed's Test 4).
-    public var failWhen: String?
-    /// Fail every message (with failWhen: every matching one).
-    public var failAll: Bool
-    public var waitSeconds: Int
+    /// Which messages this consumer is made to fail (to reproduce the seed's Test 4).
+    public var failure: FailureRule
 
-    public init(sqs: SQSClient, dynamodb: DynamoDBClient, table: String, queueURL: String, consumerId: String,
-                failWhen: String?, failAll: Bool, waitSeconds: Int = 20)
-    {
+    public init(sqs: SQSClient, dynamodb: DynamoDBClient, table: String, queueURL: String, consumerId: String, failure: FailureRule) {
         self.sqs = sqs
         self.dynamodb = dynamodb
         self.table = table
         self.queueURL = queueURL
         self.consumerId = consumerId
-        self.failWhen = failWhen
-        self.failAll = failAll
-        self.waitSeconds = waitSeconds
+        self.failure = failure
     }
 
     /// One receive → process → delete round. Returns the events; an empty array when nothing arrived.
@@ -78,25 +100,16 @@ public struct QueueConsumer: Sendable {
     public func round(wait: Int) async throws -> [ConsumeEvent] {
         let messages = try await sqs.receiveMessages(queueURL, max: 10, waitSeconds: wait)
         if messages.isEmpty { return [] }
-        let work = Task { try await process(messages) }
+        let decisions = try messages.map { m in
+            let message = ConsumedMessage(m)
+            return (message, try failure.reason(for: message))
+        }
+        let work = Task { try await process(messages, decisions) }
         return try await work.value
     }
 
-    func process(_ messages: [SQSMessage]) async throws -> [ConsumeEvent] {
+    func process(_ messages: [SQSMessage], _ decisions: [(ConsumedMessage, String?)]) async throws -> [ConsumeEvent] {
         let queueName = QueueURL.name(queueURL)
-        let program = try failWhen.map { try JQProgram($0) }
-        var decisions: [(ConsumedMessage, String?)] = []
-        for m in messages {
-            let message = ConsumedMessage(m)
-            var failure: String?
-            if let program {
-                let matched = try program.run(message.filterInput).first.map { !($0 == .null || $0 == .bool(false)) } ?? false
-                if matched { failure = "--fail-when matched" }
-            } else if failAll {
-                failure = "--fail-queue"
-            }
-            decisions.append((message, failure))
-        }
         let events = await withTaskGroup(of: (Int, ConsumeEvent).self) { group in
             for (index, (message, failure)) in decisions.enumerated() {
                 group.addTask {
