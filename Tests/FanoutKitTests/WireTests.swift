@@ -181,6 +181,24 @@ func fixture(_ name: String) throws -> [UInt8] {
         }
     }
 
+    @Test func prefetchedFiltersGiveTheSameAnswersAndErrors() throws {
+        let filters = [".queues[].url", ".dlqs[].url", ".sns_topic_arn # a comment", "error(\"boom\")", ".queues | length"]
+        let alone = TerraformOutputs(path: "o.json", document: flat)
+        let batched = TerraformOutputs(path: "o.json", document: flat)
+        batched.prefetch(filters)
+        for filter in filters {
+            func answer(_ o: TerraformOutputs) -> String {
+                do { return JSONValue.array(try o.evaluate(filter, role: .queues)).serialized() } catch { return "error: \(error)" }
+            }
+            #expect(answer(alone) == answer(batched), "\(filter)")
+        }
+        // One filter that does not compile: nothing is cached and each error still names its own filter.
+        let broken = TerraformOutputs(path: "o.json", document: flat)
+        broken.prefetch([".queues[", ".sns_topic_arn"])
+        #expect(try broken.string(.topic) == "arn:aws:sns:eu-west-1:1:fanout")
+        #expect { try broken.strings(.queues, filter: ".queues[") } throws: { ($0 as! FanoutError).message.contains("'.queues['") }
+    }
+
     @Test func missingAndInvalidFiles() throws {
         #expect { try TerraformOutputs.load(path: "/nonexistent/outputs.json") } throws: { e in
             let e = e as! FanoutError

@@ -122,7 +122,7 @@ enum ConsumeCommand {
         var ids: [String] = []
         if selected.isEmpty || selected.contains(where: { Int($0) != nil }) {
             fromOutputs = try context.outputs().strings(.queues, filter: context.filter(.queues))
-            ids = (try? context.outputs().evaluate("[.queues[]?.consumer_id]", role: .queues).first?.array?.compactMap(\.string)) ?? []
+            ids = (try? context.outputs().evaluate(CommandContext.consumerIds, role: .queues).first?.array?.compactMap(\.string)) ?? []
         }
         func consumerId(_ n: Int) -> String { n - 1 < ids.count ? ids[n - 1] : "consumer_\(n)" }
         if selected.isEmpty {

@@ -54,9 +54,16 @@ public final class CommandContext: @unchecked Sendable {
     public func outputs() throws -> TerraformOutputs {
         if let cachedOutputs { return cachedOutputs }
         let outputs = try TerraformOutputs.load(path: outputsPath)
+        // Every filter this command may ask for, compiled as one libjq program.
+        let roles = OutputRole.allCases.compactMap { role in args.string("\(role.rawValue)-filter") }
+        outputs.prefetch(roles + [Self.dlqsPresent, Self.consumerIds])
         cachedOutputs = outputs
         return outputs
     }
+
+    /// Whether outputs.json has DLQs at all, and the seed's consumer ids: read with the role filters.
+    static let dlqsPresent = ".dlqs"
+    public static let consumerIds = "[.queues[]?.consumer_id]"
 
     /// The filter given for a role, or nil for the default.
     public func filter(_ role: OutputRole) -> String? {
@@ -90,7 +97,7 @@ public final class CommandContext: @unchecked Sendable {
         if args.has("queue") && !args.has("dlqs-filter") && !required { return [] }
         let outputs = try outputs()
         if !required, filter(.dlqs) == nil,
-           (try? outputs.evaluate(".dlqs", role: .dlqs))?.first.map({ $0.isNull || $0.array?.isEmpty == true }) ?? true { return [] }
+           (try? outputs.evaluate(Self.dlqsPresent, role: .dlqs))?.first.map({ $0.isNull || $0.array?.isEmpty == true }) ?? true { return [] }
         return try outputs.strings(.dlqs, filter: filter(.dlqs))
     }
 
