@@ -11,7 +11,7 @@ LOCAL   := .local/moto.env
 FANOUT  := $(BIN) --region $(REGION)
 
 .DEFAULT_GOAL := help
-.PHONY: help requirements deps build release install uninstall test completions readme clean demo local-up local-down stack-up publish poll scan destroy
+.PHONY: help requirements deps build release install uninstall test completions readme clean demo local-up local-down stack-up publish poll scan destroy bench
 
 help: ## Show this help
 	@echo "Usage: make <target> [REGION=<aws-region>] [PREFIX=<dir>]"
@@ -85,3 +85,7 @@ scan: release ## Show the records the consumers wrote
 
 destroy: release ## Delete every resource terraform/outputs.json names
 	$(FANOUT) stack down
+
+bench: requirements release ## P1–P3 side by side with the aws CLI and boto3, against one moto server
+	@command -v aws >/dev/null 2>&1 || python3 -m pip install -q awscli
+	FANOUT_BIN=$(BIN) scripts/with-moto.sh python3 bench/bench.py

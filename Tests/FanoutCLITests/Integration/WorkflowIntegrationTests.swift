@@ -133,4 +133,46 @@ import Testing
         #expect(batch.status == 0, "\(batch)")
         #expect(batch.stdout.split(separator: "\n").count == 23)
     }
+
+    /// Starts fanout, waits, sends a signal, and returns the exit status and stdout.
+    func interrupted(_ stack: LocalStack, _ args: [String], after seconds: Double, signal: Int32) throws -> (Int32, Process.TerminationReason, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Fanout.binary)
+        process.arguments = args
+        process.environment = stack.env.merging(["FANOUT_OUTPUTS": stack.outputs]) { $1 }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        let collected = DataCollector(out.fileHandleForReading)
+        try process.run()
+        Thread.sleep(forTimeInterval: seconds)
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        return (process.terminationStatus, process.terminationReason, collected.text())
+    }
+
+    @Test func ctrlCStopsPollWith130() throws {
+        let stack = try LocalStack()
+        let (status, reason, stdout) = try interrupted(stack, ["poll", "--interval", "0.5"], after: 1.5, signal: SIGINT)
+        #expect(reason == .exit)
+        #expect(status == 130)
+        #expect(stdout.contains("Delayed: 0 | InFlight: 0 | Visible: 0"))
+    }
+
+    /// SIGTERM while consuming: what was persisted is deleted, nothing is lost, and the exit status is 130.
+    @Test func sigtermStopsConsumeWithoutLosingMessages() async throws {
+        let stack = try LocalStack(visibility: 1)
+        let marker = uniqueName("term")
+        #expect(try stack.run(["publish", "--count", "100", #"{"text": "\#(marker)-{{seq}}"}"#]).status == 0)
+        let (status, reason, events) = try interrupted(stack, ["consume", "--wait", "1", "-o", "json"], after: 1.5, signal: SIGTERM)
+        #expect(reason == .exit)
+        #expect(status == 130)
+        let processed = events.split(separator: "\n").count
+        #expect(processed > 0 && processed < 300, "the signal should land mid-run: \(processed) processed")
+        // Every message is either recorded (and gone from its queue) or still in its queue: consume the rest.
+        let rest = try stack.run(["consume", "--until-idle", "2", "--wait", "1"])
+        #expect(rest.status == 0, "\(rest)")
+        let scanned = try stack.run(["scan", "--contains", marker, "--expect", "300"])
+        #expect(scanned.status == 0, "\(scanned)")
+    }
 }
