@@ -35,6 +35,7 @@ public enum FanoutCommand {
                 PollCommand.spec,
                 ConsumeCommand.spec,
                 ScanCommand.spec,
+                DLQCommand.spec,
                 WhoamiCommand.spec,
                 CompletionsCommand.spec,
                 VersionCommand.spec,

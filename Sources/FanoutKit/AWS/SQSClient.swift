@@ -227,6 +227,14 @@ public struct SQSClient: Sendable {
                                                        ("VisibilityTimeout", .number(Double(timeout)))])
     }
 
+    /// Sets the visibility timeout of up to 10 received messages at once; returns the ids that failed.
+    public func changeMessageVisibilityBatch(_ queueUrl: String, _ entries: [(id: String, receiptHandle: String)], timeout: Int) async throws -> BatchResult {
+        let list: [JSONValue] = entries.map {
+            ["Id": .string($0.id), "ReceiptHandle": .string($0.receiptHandle), "VisibilityTimeout": .number(Double(timeout))]
+        }
+        return BatchResult(try await call("ChangeMessageVisibilityBatch", [("QueueUrl", .string(queueUrl)), ("Entries", .array(list))]))
+    }
+
     public func startMessageMoveTask(sourceArn: String, destinationArn: String?, maxPerSecond: Int?) async throws -> String {
         var members: [(String, JSONValue)] = [("SourceArn", .string(sourceArn))]
         if let destinationArn { members.append(("DestinationArn", .string(destinationArn))) }
