@@ -36,6 +36,7 @@ public enum FanoutCommand {
                 ConsumeCommand.spec,
                 ScanCommand.spec,
                 DLQCommand.spec,
+                AlarmsCommand.spec,
                 WhoamiCommand.spec,
                 CompletionsCommand.spec,
                 VersionCommand.spec,
