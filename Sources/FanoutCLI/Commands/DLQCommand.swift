@@ -47,7 +47,7 @@ enum DLQCommand {
                 .value("rate", "per-second", help: "At most this many messages per second"),
                 .flag("wait", help: "Follow the move task until it ends (Ctrl-C cancels it)"),
                 .flag("client-side", help: "Move with receive/send/delete instead of a move task"),
-                .value("filter", "jq", help: "Client-side: move only messages for which this jq condition on the body is true"),
+                .value("filter", "jq", help: "Client-side: move only messages for which this jq condition on the published message is true"),
                 .flag("dry-run", help: "Client-side: show what would move, move nothing"),
                 .value("max", "n", help: "Client-side: move at most this many messages"),
                 .flag("yes", short: "y", help: "Do not ask for confirmation"),

@@ -37,6 +37,7 @@ public enum FanoutCommand {
                 ScanCommand.spec,
                 DLQCommand.spec,
                 AlarmsCommand.spec,
+                VerifyCommand.spec,
                 WhoamiCommand.spec,
                 CompletionsCommand.spec,
                 VersionCommand.spec,

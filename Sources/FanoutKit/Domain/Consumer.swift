@@ -28,6 +28,15 @@ public struct ConsumedMessage: Sendable {
 public final class FailureRule: @unchecked Sendable {
     let program: JQProgram?
     let always: Bool
+    private let lock = NSLock()
+    private var enabled = true
+
+    /// Stops failing from now on (verify's DLQ test heals the consumer before it redrives).
+    public func disable() {
+        lock.lock()
+        enabled = false
+        lock.unlock()
+    }
 
     public static let never = FailureRule()
 
@@ -44,6 +53,10 @@ public final class FailureRule: @unchecked Sendable {
 
     /// Why this message must fail, or nil to process it.
     func reason(for message: ConsumedMessage) throws -> String? {
+        lock.lock()
+        let active = enabled
+        lock.unlock()
+        guard active else { return nil }
         if let program {
             let matched = try program.run(message.filterInput).first.map { !($0 == .null || $0 == .bool(false)) } ?? false
             return matched ? "--fail-when matched" : nil

@@ -57,7 +57,7 @@ public struct ClientSideMove: Sendable {
     public var sqs: SQSClient
     public var source: String
     public var target: String
-    /// A jq condition on the message body (JSON when it parses); only matching messages move.
+    /// A jq condition on the published message (JSON when it parses, SNS envelope unwrapped); only matching messages move.
     public var filter: String?
     public var dryRun: Bool
     public var perSecond: Double?
@@ -159,9 +159,9 @@ public struct ClientSideMove: Sendable {
         }
     }
 
+    /// The filter sees what `consume --fail-when` sees: the published message, unwrapped from an SNS envelope.
     static func matches(_ program: JQProgram, _ message: SQSMessage) throws -> Bool {
-        let input = (try? JSONValue.parse(message.body)) ?? .string(message.body)
-        return try program.run(input).first.map { !($0 == .null || $0 == .bool(false)) } ?? false
+        try program.run(ConsumedMessage(message).filterInput).first.map { !($0 == .null || $0 == .bool(false)) } ?? false
     }
 
     /// The message as it goes back: same body, same attributes, same FIFO group and deduplication ids.
