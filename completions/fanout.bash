@@ -3,7 +3,7 @@
 # Succeeds when word $2 names a subcommand of command path $1.
 _fanout_is_subcommand() {
     case "$1|$2" in
-        'fanout|stack'|'fanout|publish'|'fanout|queues'|'fanout|poll'|'fanout|consume'|'fanout|scan'|'fanout|whoami'|'fanout|completions'|'fanout|version'|'fanout|reference'|'fanout|help'|'fanout stack|up'|'fanout stack|status'|'fanout stack|down'|'fanout help|stack'|'fanout help|publish'|'fanout help|queues'|'fanout help|poll'|'fanout help|consume'|'fanout help|scan'|'fanout help|whoami'|'fanout help|completions'|'fanout help|version'|'fanout help|reference'|'fanout help stack|up'|'fanout help stack|status'|'fanout help stack|down') return 0 ;;
+        'fanout|stack'|'fanout|publish'|'fanout|queues'|'fanout|poll'|'fanout|consume'|'fanout|scan'|'fanout|dlq'|'fanout|alarms'|'fanout|verify'|'fanout|whoami'|'fanout|completions'|'fanout|version'|'fanout|reference'|'fanout|help'|'fanout stack|up'|'fanout stack|status'|'fanout stack|down'|'fanout dlq|inspect'|'fanout dlq|redrive'|'fanout dlq|tasks'|'fanout dlq|cancel'|'fanout help|stack'|'fanout help|publish'|'fanout help|queues'|'fanout help|poll'|'fanout help|consume'|'fanout help|scan'|'fanout help|dlq'|'fanout help|alarms'|'fanout help|verify'|'fanout help|whoami'|'fanout help|completions'|'fanout help|version'|'fanout help|reference'|'fanout help stack|up'|'fanout help stack|status'|'fanout help stack|down'|'fanout help dlq|inspect'|'fanout help dlq|redrive'|'fanout help dlq|tasks'|'fanout help dlq|cancel') return 0 ;;
     esac
     return 1
 }
@@ -11,7 +11,7 @@ _fanout_is_subcommand() {
 # Succeeds when option $2 (as typed) takes a value in command path $1.
 _fanout_takes_value() {
     case "$1|$2" in
-        'fanout stack up|--spec'|'fanout stack up|--name'|'fanout stack up|--delay'|'fanout publish|--file'|'fanout publish|--attr'|'fanout publish|--subject'|'fanout publish|--group-id'|'fanout publish|--dedup-id'|'fanout publish|--count'|'fanout publish|--rate'|'fanout publish|--concurrency'|'fanout publish|--topic'|'fanout publish|--topic-filter'|'fanout publish|--api'|'fanout publish|--api-filter'|'fanout queues|--queue'|'fanout queues|--queues-filter'|'fanout queues|--dlq'|'fanout queues|--dlqs-filter'|'fanout poll|--interval'|'fanout poll|--timeout'|'fanout poll|--queue'|'fanout poll|--queues-filter'|'fanout poll|--dlq'|'fanout poll|--dlqs-filter'|'fanout consume|--queue'|'fanout consume|--fail-when'|'fanout consume|--fail-queue'|'fanout consume|--until-idle'|'fanout consume|--wait'|'fanout consume|--queues-filter'|'fanout consume|--table'|'fanout consume|--table-filter'|'fanout scan|--contains'|'fanout scan|--consumer'|'fanout scan|--expect'|'fanout scan|--table'|'fanout scan|--table-filter') return 0 ;;
+        'fanout stack up|--spec'|'fanout stack up|--name'|'fanout stack up|--delay'|'fanout publish|--file'|'fanout publish|--attr'|'fanout publish|--subject'|'fanout publish|--group-id'|'fanout publish|--dedup-id'|'fanout publish|--count'|'fanout publish|--rate'|'fanout publish|--concurrency'|'fanout publish|--topic'|'fanout publish|--topic-filter'|'fanout publish|--api'|'fanout publish|--api-filter'|'fanout queues|--queue'|'fanout queues|--queues-filter'|'fanout queues|--dlq'|'fanout queues|--dlqs-filter'|'fanout poll|--interval'|'fanout poll|--timeout'|'fanout poll|--queue'|'fanout poll|--queues-filter'|'fanout poll|--dlq'|'fanout poll|--dlqs-filter'|'fanout consume|--queue'|'fanout consume|--fail-when'|'fanout consume|--fail-queue'|'fanout consume|--until-idle'|'fanout consume|--wait'|'fanout consume|--queues-filter'|'fanout consume|--table'|'fanout consume|--table-filter'|'fanout scan|--contains'|'fanout scan|--consumer'|'fanout scan|--expect'|'fanout scan|--table'|'fanout scan|--table-filter'|'fanout dlq|--dlq'|'fanout dlq|--dlqs-filter'|'fanout dlq inspect|--max'|'fanout dlq inspect|--dlq'|'fanout dlq inspect|--dlqs-filter'|'fanout dlq redrive|--to'|'fanout dlq redrive|--rate'|'fanout dlq redrive|--filter'|'fanout dlq redrive|--max'|'fanout dlq redrive|--queue'|'fanout dlq redrive|--queues-filter'|'fanout dlq redrive|--dlq'|'fanout dlq redrive|--dlqs-filter'|'fanout dlq tasks|--dlq'|'fanout dlq tasks|--dlqs-filter'|'fanout dlq cancel|--dlq'|'fanout dlq cancel|--dlqs-filter'|'fanout alarms|--prefix'|'fanout alarms|--expect'|'fanout alarms|--wait'|'fanout alarms|--timeout'|'fanout alarms|--interval'|'fanout verify|--fail-queue'|'fanout verify|--timeout'|'fanout verify|--interval'|'fanout verify|--topic'|'fanout verify|--topic-filter'|'fanout verify|--queue'|'fanout verify|--queues-filter'|'fanout verify|--dlq'|'fanout verify|--dlqs-filter'|'fanout verify|--table'|'fanout verify|--table-filter') return 0 ;;
     esac
     case "$2" in
         '--region'|'--profile'|'--endpoint-url'|'--outputs'|'--output'|'-o') return 0 ;;
@@ -44,6 +44,10 @@ _fanout_complete_value() {
             _fanout_add_paths -f "$3"; return 0 ;;
         'fanout publish|--file')
             _fanout_add_paths -f "$3"; return 0 ;;
+        'fanout alarms|--expect')
+            _fanout_add_words "$3" 'OK' 'ALARM' 'INSUFFICIENT_DATA'; return 0 ;;
+        'fanout alarms|--wait')
+            _fanout_add_words "$3" 'OK' 'ALARM' 'INSUFFICIENT_DATA'; return 0 ;;
     esac
     case "$2" in
         '--outputs')
@@ -64,6 +68,13 @@ _fanout_complete_options() {
         'fanout poll') _fanout_add_words "$2" '--interval' '--once' '--until-drained' '--timeout' '--queue' '--queues-filter' '--dlq' '--dlqs-filter' ;;
         'fanout consume') _fanout_add_words "$2" '--queue' '--fail-when' '--fail-queue' '--until-idle' '--wait' '--queues-filter' '--table' '--table-filter' ;;
         'fanout scan') _fanout_add_words "$2" '--contains' '--consumer' '--expect' '--table' '--table-filter' ;;
+        'fanout dlq') _fanout_add_words "$2" '--dlq' '--dlqs-filter' ;;
+        'fanout dlq inspect') _fanout_add_words "$2" '--max' '--dlq' '--dlqs-filter' ;;
+        'fanout dlq redrive') _fanout_add_words "$2" '--to' '--rate' '--wait' '--client-side' '--filter' '--dry-run' '--max' '--yes' '--queue' '--queues-filter' '--dlq' '--dlqs-filter' ;;
+        'fanout dlq tasks') _fanout_add_words "$2" '--dlq' '--dlqs-filter' ;;
+        'fanout dlq cancel') _fanout_add_words "$2" '--dlq' '--dlqs-filter' ;;
+        'fanout alarms') _fanout_add_words "$2" '--prefix' '--live' '--expect' '--wait' '--timeout' '--interval' ;;
+        'fanout verify') _fanout_add_words "$2" '--consume' '--dlq-test' '--fail-queue' '--timeout' '--interval' '--topic' '--topic-filter' '--queue' '--queues-filter' '--dlq' '--dlqs-filter' '--table' '--table-filter' ;;
     esac
     _fanout_add_words "$2" '--region' '--profile' '--endpoint-url' '--outputs' '--output' '--no-color' '--debug' '--quiet' '--help'
     return 0
@@ -72,10 +83,12 @@ _fanout_complete_options() {
 # Completes the subcommand names starting with $2 for command path $1.
 _fanout_complete_subcommands() {
     case "$1" in
-        'fanout') _fanout_add_words "$2" 'stack' 'publish' 'queues' 'poll' 'consume' 'scan' 'whoami' 'completions' 'version' 'reference' 'help' ;;
+        'fanout') _fanout_add_words "$2" 'stack' 'publish' 'queues' 'poll' 'consume' 'scan' 'dlq' 'alarms' 'verify' 'whoami' 'completions' 'version' 'reference' 'help' ;;
         'fanout stack') _fanout_add_words "$2" 'up' 'status' 'down' ;;
-        'fanout help') _fanout_add_words "$2" 'stack' 'publish' 'queues' 'poll' 'consume' 'scan' 'whoami' 'completions' 'version' 'reference' ;;
+        'fanout dlq') _fanout_add_words "$2" 'inspect' 'redrive' 'tasks' 'cancel' ;;
+        'fanout help') _fanout_add_words "$2" 'stack' 'publish' 'queues' 'poll' 'consume' 'scan' 'dlq' 'alarms' 'verify' 'whoami' 'completions' 'version' 'reference' ;;
         'fanout help stack') _fanout_add_words "$2" 'up' 'status' 'down' ;;
+        'fanout help dlq') _fanout_add_words "$2" 'inspect' 'redrive' 'tasks' 'cancel' ;;
     esac
     return 0
 }

@@ -3,7 +3,7 @@
 # Succeeds when option $argv[2] (as typed) takes a value in command path $argv[1].
 function __fanout_takes_value
     switch "$argv[1]|$argv[2]"
-        case 'fanout stack up|--spec' 'fanout stack up|--name' 'fanout stack up|--delay' 'fanout publish|--file' 'fanout publish|--attr' 'fanout publish|--subject' 'fanout publish|--group-id' 'fanout publish|--dedup-id' 'fanout publish|--count' 'fanout publish|--rate' 'fanout publish|--concurrency' 'fanout publish|--topic' 'fanout publish|--topic-filter' 'fanout publish|--api' 'fanout publish|--api-filter' 'fanout queues|--queue' 'fanout queues|--queues-filter' 'fanout queues|--dlq' 'fanout queues|--dlqs-filter' 'fanout poll|--interval' 'fanout poll|--timeout' 'fanout poll|--queue' 'fanout poll|--queues-filter' 'fanout poll|--dlq' 'fanout poll|--dlqs-filter' 'fanout consume|--queue' 'fanout consume|--fail-when' 'fanout consume|--fail-queue' 'fanout consume|--until-idle' 'fanout consume|--wait' 'fanout consume|--queues-filter' 'fanout consume|--table' 'fanout consume|--table-filter' 'fanout scan|--contains' 'fanout scan|--consumer' 'fanout scan|--expect' 'fanout scan|--table' 'fanout scan|--table-filter'
+        case 'fanout stack up|--spec' 'fanout stack up|--name' 'fanout stack up|--delay' 'fanout publish|--file' 'fanout publish|--attr' 'fanout publish|--subject' 'fanout publish|--group-id' 'fanout publish|--dedup-id' 'fanout publish|--count' 'fanout publish|--rate' 'fanout publish|--concurrency' 'fanout publish|--topic' 'fanout publish|--topic-filter' 'fanout publish|--api' 'fanout publish|--api-filter' 'fanout queues|--queue' 'fanout queues|--queues-filter' 'fanout queues|--dlq' 'fanout queues|--dlqs-filter' 'fanout poll|--interval' 'fanout poll|--timeout' 'fanout poll|--queue' 'fanout poll|--queues-filter' 'fanout poll|--dlq' 'fanout poll|--dlqs-filter' 'fanout consume|--queue' 'fanout consume|--fail-when' 'fanout consume|--fail-queue' 'fanout consume|--until-idle' 'fanout consume|--wait' 'fanout consume|--queues-filter' 'fanout consume|--table' 'fanout consume|--table-filter' 'fanout scan|--contains' 'fanout scan|--consumer' 'fanout scan|--expect' 'fanout scan|--table' 'fanout scan|--table-filter' 'fanout dlq|--dlq' 'fanout dlq|--dlqs-filter' 'fanout dlq inspect|--max' 'fanout dlq inspect|--dlq' 'fanout dlq inspect|--dlqs-filter' 'fanout dlq redrive|--to' 'fanout dlq redrive|--rate' 'fanout dlq redrive|--filter' 'fanout dlq redrive|--max' 'fanout dlq redrive|--queue' 'fanout dlq redrive|--queues-filter' 'fanout dlq redrive|--dlq' 'fanout dlq redrive|--dlqs-filter' 'fanout dlq tasks|--dlq' 'fanout dlq tasks|--dlqs-filter' 'fanout dlq cancel|--dlq' 'fanout dlq cancel|--dlqs-filter' 'fanout alarms|--prefix' 'fanout alarms|--expect' 'fanout alarms|--wait' 'fanout alarms|--timeout' 'fanout alarms|--interval' 'fanout verify|--fail-queue' 'fanout verify|--timeout' 'fanout verify|--interval' 'fanout verify|--topic' 'fanout verify|--topic-filter' 'fanout verify|--queue' 'fanout verify|--queues-filter' 'fanout verify|--dlq' 'fanout verify|--dlqs-filter' 'fanout verify|--table' 'fanout verify|--table-filter'
             return 0
     end
     switch "$argv[2]"
@@ -40,7 +40,7 @@ function __fanout_command_state
             end
             if test $positionals = 0
                 switch "$path|$token"
-                    case 'fanout|stack' 'fanout|publish' 'fanout|queues' 'fanout|poll' 'fanout|consume' 'fanout|scan' 'fanout|whoami' 'fanout|completions' 'fanout|version' 'fanout|reference' 'fanout|help' 'fanout stack|up' 'fanout stack|status' 'fanout stack|down' 'fanout help|stack' 'fanout help|publish' 'fanout help|queues' 'fanout help|poll' 'fanout help|consume' 'fanout help|scan' 'fanout help|whoami' 'fanout help|completions' 'fanout help|version' 'fanout help|reference' 'fanout help stack|up' 'fanout help stack|status' 'fanout help stack|down'
+                    case 'fanout|stack' 'fanout|publish' 'fanout|queues' 'fanout|poll' 'fanout|consume' 'fanout|scan' 'fanout|dlq' 'fanout|alarms' 'fanout|verify' 'fanout|whoami' 'fanout|completions' 'fanout|version' 'fanout|reference' 'fanout|help' 'fanout stack|up' 'fanout stack|status' 'fanout stack|down' 'fanout dlq|inspect' 'fanout dlq|redrive' 'fanout dlq|tasks' 'fanout dlq|cancel' 'fanout help|stack' 'fanout help|publish' 'fanout help|queues' 'fanout help|poll' 'fanout help|consume' 'fanout help|scan' 'fanout help|dlq' 'fanout help|alarms' 'fanout help|verify' 'fanout help|whoami' 'fanout help|completions' 'fanout help|version' 'fanout help|reference' 'fanout help stack|up' 'fanout help stack|status' 'fanout help stack|down' 'fanout help dlq|inspect' 'fanout help dlq|redrive' 'fanout help dlq|tasks' 'fanout help dlq|cancel'
                         set path "$path $token"
                         continue
                 end
@@ -85,6 +85,9 @@ complete -c fanout -n '__fanout_expecting_subcommand fanout' -a 'queues' -d 'Sho
 complete -c fanout -n '__fanout_expecting_subcommand fanout' -a 'poll' -d 'Watch Delayed / InFlight / Visible of every queue and DLQ depths.'
 complete -c fanout -n '__fanout_expecting_subcommand fanout' -a 'consume' -d 'Run the consumers: persist each message to the table, then delete it.'
 complete -c fanout -n '__fanout_expecting_subcommand fanout' -a 'scan' -d 'List the records the consumers wrote: proof of processing.'
+complete -c fanout -n '__fanout_expecting_subcommand fanout' -a 'dlq' -d 'List DLQs with their depth and source queues; inspect and redrive their messages.'
+complete -c fanout -n '__fanout_expecting_subcommand fanout' -a 'alarms' -d 'Show the stack\'s CloudWatch alarms; check or wait for a state.'
+complete -c fanout -n '__fanout_expecting_subcommand fanout' -a 'verify' -d 'Run the seed\'s runbook: publish a marker, watch it drain, check the records, queues, DLQs and alarms.'
 complete -c fanout -n '__fanout_expecting_subcommand fanout' -a 'whoami' -d 'Show the AWS identity, region and endpoint fanout resolves to.'
 complete -c fanout -n '__fanout_expecting_subcommand fanout' -a 'completions' -d 'Print the shell completion script for bash, zsh or fish.'
 complete -c fanout -n '__fanout_expecting_subcommand fanout' -a 'version' -d 'Print fanout\'s version.'
@@ -154,6 +157,64 @@ complete -c fanout -n '__fanout_using_command fanout scan' -l 'expect' -x -d 'Ex
 complete -c fanout -n '__fanout_using_command fanout scan' -l 'table' -x -d 'DynamoDB table name (instead of outputs.json)'
 complete -c fanout -n '__fanout_using_command fanout scan' -l 'table-filter' -x -d 'jq filter for the table name in outputs.json'
 
+# fanout dlq
+complete -c fanout -n '__fanout_expecting_subcommand fanout dlq' -a 'inspect' -d 'Peek at DLQ messages without deleting them.'
+complete -c fanout -n '__fanout_expecting_subcommand fanout dlq' -a 'redrive' -d 'Move DLQ messages back to their source queue (or --to another).'
+complete -c fanout -n '__fanout_expecting_subcommand fanout dlq' -a 'tasks' -d 'List recent message move tasks of the DLQs.'
+complete -c fanout -n '__fanout_expecting_subcommand fanout dlq' -a 'cancel' -d 'Cancel the running message move task of a DLQ.'
+complete -c fanout -n '__fanout_using_command fanout dlq' -l 'dlq' -x -d 'DLQ URL or name (repeatable; instead of outputs.json)'
+complete -c fanout -n '__fanout_using_command fanout dlq' -l 'dlqs-filter' -x -d 'jq filter for the DLQ URLs in outputs.json'
+
+# fanout dlq inspect
+complete -c fanout -n '__fanout_using_command fanout dlq inspect' -l 'max' -x -d 'At most this many messages per DLQ'
+complete -c fanout -n '__fanout_using_command fanout dlq inspect' -l 'dlq' -x -d 'DLQ URL or name (repeatable; instead of outputs.json)'
+complete -c fanout -n '__fanout_using_command fanout dlq inspect' -l 'dlqs-filter' -x -d 'jq filter for the DLQ URLs in outputs.json'
+
+# fanout dlq redrive
+complete -c fanout -n '__fanout_using_command fanout dlq redrive' -l 'to' -x -d 'Destination queue URL or name (default: the DLQ\'s source queue)'
+complete -c fanout -n '__fanout_using_command fanout dlq redrive' -l 'rate' -x -d 'At most this many messages per second'
+complete -c fanout -n '__fanout_using_command fanout dlq redrive' -l 'wait' -d 'Follow the move task until it ends (Ctrl-C cancels it)'
+complete -c fanout -n '__fanout_using_command fanout dlq redrive' -l 'client-side' -d 'Move with receive/send/delete instead of a move task'
+complete -c fanout -n '__fanout_using_command fanout dlq redrive' -l 'filter' -x -d 'Client-side: move only messages for which this jq condition on the published message is true'
+complete -c fanout -n '__fanout_using_command fanout dlq redrive' -l 'dry-run' -d 'Client-side: show what would move, move nothing'
+complete -c fanout -n '__fanout_using_command fanout dlq redrive' -l 'max' -x -d 'Client-side: move at most this many messages'
+complete -c fanout -n '__fanout_using_command fanout dlq redrive' -s 'y' -l 'yes' -d 'Do not ask for confirmation'
+complete -c fanout -n '__fanout_using_command fanout dlq redrive' -l 'queue' -x -d 'Queue URL or name (repeatable; instead of outputs.json)'
+complete -c fanout -n '__fanout_using_command fanout dlq redrive' -l 'queues-filter' -x -d 'jq filter for the queue URLs in outputs.json'
+complete -c fanout -n '__fanout_using_command fanout dlq redrive' -l 'dlq' -x -d 'DLQ URL or name (repeatable; instead of outputs.json)'
+complete -c fanout -n '__fanout_using_command fanout dlq redrive' -l 'dlqs-filter' -x -d 'jq filter for the DLQ URLs in outputs.json'
+
+# fanout dlq tasks
+complete -c fanout -n '__fanout_using_command fanout dlq tasks' -l 'dlq' -x -d 'DLQ URL or name (repeatable; instead of outputs.json)'
+complete -c fanout -n '__fanout_using_command fanout dlq tasks' -l 'dlqs-filter' -x -d 'jq filter for the DLQ URLs in outputs.json'
+
+# fanout dlq cancel
+complete -c fanout -n '__fanout_using_command fanout dlq cancel' -l 'dlq' -x -d 'DLQ URL or name (repeatable; instead of outputs.json)'
+complete -c fanout -n '__fanout_using_command fanout dlq cancel' -l 'dlqs-filter' -x -d 'jq filter for the DLQ URLs in outputs.json'
+
+# fanout alarms
+complete -c fanout -n '__fanout_using_command fanout alarms' -l 'prefix' -x -d 'Alarms whose name starts with this (default: outputs.json\'s alarms, else dlq-messages-visible)'
+complete -c fanout -n '__fanout_using_command fanout alarms' -l 'live' -d 'Also evaluate SQS alarms from the queues\' current attributes'
+complete -c fanout -n '__fanout_using_command fanout alarms' -l 'expect' -x -a 'OK ALARM INSUFFICIENT_DATA' -d 'Exit 1 unless every alarm is in this state'
+complete -c fanout -n '__fanout_using_command fanout alarms' -l 'wait' -x -a 'OK ALARM INSUFFICIENT_DATA' -d 'Wait until every alarm is in this state'
+complete -c fanout -n '__fanout_using_command fanout alarms' -l 'timeout' -x -d 'With --wait: exit 1 after this long'
+complete -c fanout -n '__fanout_using_command fanout alarms' -l 'interval' -x -d 'With --wait: seconds between checks'
+
+# fanout verify
+complete -c fanout -n '__fanout_using_command fanout verify' -l 'consume' -d 'Run the built-in consumers while verifying'
+complete -c fanout -n '__fanout_using_command fanout verify' -l 'dlq-test' -d 'Also run Test 4 (needs --consume): a failing consumer, the DLQ, a redrive'
+complete -c fanout -n '__fanout_using_command fanout verify' -l 'fail-queue' -x -d 'Break consumer n (with --consume), to see verify fail'
+complete -c fanout -n '__fanout_using_command fanout verify' -l 'timeout' -x -d 'Give each waiting step this long'
+complete -c fanout -n '__fanout_using_command fanout verify' -l 'interval' -x -d 'Seconds between checks while waiting'
+complete -c fanout -n '__fanout_using_command fanout verify' -l 'topic' -x -d 'SNS topic ARN (instead of outputs.json)'
+complete -c fanout -n '__fanout_using_command fanout verify' -l 'topic-filter' -x -d 'jq filter for the topic ARN in outputs.json'
+complete -c fanout -n '__fanout_using_command fanout verify' -l 'queue' -x -d 'Queue URL or name (repeatable; instead of outputs.json)'
+complete -c fanout -n '__fanout_using_command fanout verify' -l 'queues-filter' -x -d 'jq filter for the queue URLs in outputs.json'
+complete -c fanout -n '__fanout_using_command fanout verify' -l 'dlq' -x -d 'DLQ URL or name (repeatable; instead of outputs.json)'
+complete -c fanout -n '__fanout_using_command fanout verify' -l 'dlqs-filter' -x -d 'jq filter for the DLQ URLs in outputs.json'
+complete -c fanout -n '__fanout_using_command fanout verify' -l 'table' -x -d 'DynamoDB table name (instead of outputs.json)'
+complete -c fanout -n '__fanout_using_command fanout verify' -l 'table-filter' -x -d 'jq filter for the table name in outputs.json'
+
 # fanout whoami
 
 # fanout completions
@@ -170,6 +231,9 @@ complete -c fanout -n '__fanout_expecting_subcommand fanout help' -a 'queues' -d
 complete -c fanout -n '__fanout_expecting_subcommand fanout help' -a 'poll' -d 'Watch Delayed / InFlight / Visible of every queue and DLQ depths.'
 complete -c fanout -n '__fanout_expecting_subcommand fanout help' -a 'consume' -d 'Run the consumers: persist each message to the table, then delete it.'
 complete -c fanout -n '__fanout_expecting_subcommand fanout help' -a 'scan' -d 'List the records the consumers wrote: proof of processing.'
+complete -c fanout -n '__fanout_expecting_subcommand fanout help' -a 'dlq' -d 'List DLQs with their depth and source queues; inspect and redrive their messages.'
+complete -c fanout -n '__fanout_expecting_subcommand fanout help' -a 'alarms' -d 'Show the stack\'s CloudWatch alarms; check or wait for a state.'
+complete -c fanout -n '__fanout_expecting_subcommand fanout help' -a 'verify' -d 'Run the seed\'s runbook: publish a marker, watch it drain, check the records, queues, DLQs and alarms.'
 complete -c fanout -n '__fanout_expecting_subcommand fanout help' -a 'whoami' -d 'Show the AWS identity, region and endpoint fanout resolves to.'
 complete -c fanout -n '__fanout_expecting_subcommand fanout help' -a 'completions' -d 'Print the shell completion script for bash, zsh or fish.'
 complete -c fanout -n '__fanout_expecting_subcommand fanout help' -a 'version' -d 'Print fanout\'s version.'
@@ -195,6 +259,24 @@ complete -c fanout -n '__fanout_expecting_subcommand fanout help stack' -a 'down
 # fanout help consume
 
 # fanout help scan
+
+# fanout help dlq
+complete -c fanout -n '__fanout_expecting_subcommand fanout help dlq' -a 'inspect' -d 'Peek at DLQ messages without deleting them.'
+complete -c fanout -n '__fanout_expecting_subcommand fanout help dlq' -a 'redrive' -d 'Move DLQ messages back to their source queue (or --to another).'
+complete -c fanout -n '__fanout_expecting_subcommand fanout help dlq' -a 'tasks' -d 'List recent message move tasks of the DLQs.'
+complete -c fanout -n '__fanout_expecting_subcommand fanout help dlq' -a 'cancel' -d 'Cancel the running message move task of a DLQ.'
+
+# fanout help dlq inspect
+
+# fanout help dlq redrive
+
+# fanout help dlq tasks
+
+# fanout help dlq cancel
+
+# fanout help alarms
+
+# fanout help verify
 
 # fanout help whoami
 
