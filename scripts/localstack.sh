@@ -8,7 +8,7 @@
 #   start [DIR]    start it on a free loopback port, state and log under DIR (default: a new temp dir), wait for
 #                  /_localstack/health and print, for eval:
 #                    export FANOUT_TEST_LOCALSTACK_ENDPOINT=http://127.0.0.1:PORT
-#                    export FANOUT_TEST_LOCALSTACK_PID=PID   (leader of its own process group)
+#                    export FANOUT_TEST_LOCALSTACK_PID=PID   (leader of its own process group; also in DIR/localstack.pid)
 #                  Exit 3 when not installed; other non-zero with the log's tail on stderr when it does not start.
 #   stop PID       stop what start started (its whole process group) and wait for it to go
 set -euo pipefail
@@ -80,14 +80,14 @@ install() {
   if venv_ok; then return 0; fi
   local py made=""
   while read -r py; do
-    [ -n "$py" ] && py_ok "$py" || continue
+    if [ -z "$py" ] || ! py_ok "$py"; then continue; fi
     if make_venv "$py"; then made=$py; break; fi
   done < <(candidates)
   if [ -z "$made" ] && py=$(apt_python) && py_ok "$py" && make_venv "$py"; then made=$py; fi
   if [ -z "$made" ]; then
     rm -rf "$venv"
     say "WARNING: no Python >= 3.12 with a working venv module (tried python3.13/python3.12/python3 on PATH," \
-        "~/.pyenv/versions/3.1[23]*, apt): LocalStack unavailable"
+        "pyenv versions 3.13*/3.12*, apt): LocalStack unavailable"
     exit 3
   fi
   say "installing ${pins[*]} into $venv with $made ($("$made" -V 2>&1)); takes a few minutes the first time"
@@ -126,11 +126,14 @@ start() {
   # OVERRIDE_IN_DOCKER=0 + FILESYSTEM_ROOT: this machine looks like a container (/.dockerenv), and LocalStack
   # would otherwise take itself for its own image and write under /var/lib/localstack and /tmp/localstack.
   # GATEWAY_SERVER=hypercorn: the default (twisted) needs service_identity.
-  # DNS_ADDRESS=0: no DNS server (it would try port 53 and the network). SQS_ENDPOINT_STRATEGY=off with
+  # DNS_ADDRESS=0: no DNS server (it would bind port 53 and forward upstream). SQS_ENDPOINT_STRATEGY=off with
   # LOCALSTACK_HOST: queue URLs are http://127.0.0.1:PORT/000000000000/NAME (like moto's) rather than
   # sqs.REGION.localhost.localstack.cloud, which does not resolve offline.
   # SQS_CLOUDWATCH_METRICS_REPORT_INTERVAL=5: SQS metrics every 5 s, so alarms on them evaluate within seconds.
-  # setsid: its own process group, so stop can take down everything it spawns.
+  # setsid: its own process group, so stop can take down everything it spawns. Its pid also goes to
+  # DIR/localstack.pid, so that a caller interrupted before it read stdout can still stop it.
+  trap '[ -n "$ok" ] || [ -z "$pid" ] || stop "$pid"' EXIT
+  trap 'exit 130' INT TERM
   env OVERRIDE_IN_DOCKER=0 FILESYSTEM_ROOT="$dir/fs" \
       GATEWAY_LISTEN="127.0.0.1:$port" GATEWAY_SERVER=hypercorn LOCALSTACK_HOST="127.0.0.1:$port" \
       SERVICES=sqs,sns,cloudwatch EAGER_SERVICE_LOADING=0 PERSISTENCE=0 \
@@ -138,8 +141,7 @@ start() {
       SQS_ENDPOINT_STRATEGY=off SQS_CLOUDWATCH_METRICS_REPORT_INTERVAL=5 \
       setsid "$venv/bin/python" -m localstack.runtime.main </dev/null >"$log" 2>&1 &
   pid=$!
-  trap '[ -n "$ok" ] || stop "$pid"' EXIT
-  trap 'exit 130' INT TERM
+  echo "$pid" >"$dir/localstack.pid"
   local deadline=$((SECONDS + 90))
   until curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$port/_localstack/health"; do
     if ! kill -0 "$pid" 2>/dev/null; then

@@ -17,6 +17,8 @@ pids=()
 localstack_pids=() # not children of this shell (started by scripts/localstack.sh), each leads its process group
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cleanup() {
+  # localstack.pid: also when this script was interrupted between LocalStack's start and reading its pid.
+  if [ -f "$workdir/localstack/localstack.pid" ]; then localstack_pids+=("$(cat "$workdir/localstack/localstack.pid")"); fi
   for pid in "${localstack_pids[@]}"; do "$here/localstack.sh" stop "$pid" || true; done
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
