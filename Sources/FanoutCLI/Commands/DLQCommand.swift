@@ -210,8 +210,16 @@ enum DLQCommand {
                     ? "\(dlq.name) is the DLQ of no queue (an SNS subscription DLQ?): pass --to QUEUE"
                     : "\(dlq.name) is the DLQ of \(dlq.sources.count) queues: pass --to QUEUE")
             }
-            if !clientSideOnly && !dlq.sources.isEmpty {
-                if try await native(context, session, dlq, destination: destination, rate: rate) { continue }
+            if !clientSideOnly {
+                if dlq.sources.isEmpty {
+                    // Move tasks take only a queue that is some queue's DLQ; an SNS subscription DLQ is moved client-side.
+                    if args.flag("wait") {
+                        throw FanoutError.usage("\(dlq.name) is not the DLQ of any queue, so SQS cannot run a move task for it: drop --wait to move it client-side")
+                    }
+                    context.warn("\(dlq.name) is not the DLQ of any queue (an SNS subscription DLQ?); moving client-side")
+                } else if try await native(context, session, dlq, destination: destination, rate: rate) {
+                    continue
+                }
             }
             let move = ClientSideMove(sqs: session.sqs, source: dlq.url, target: target, filter: filter, dryRun: dryRun, perSecond: rate, limit: limit)
             let terminal = context.terminal, showProgress = terminal.stderrIsTTY && !context.quiet

@@ -159,20 +159,21 @@ import Testing
         #expect(stdout.contains("Delayed: 0 | InFlight: 0 | Visible: 0"))
     }
 
-    /// SIGTERM while consuming: what was persisted is deleted, nothing is lost, and the exit status is 130.
+    /// SIGTERM while consuming 1,002 messages (334 published × 3 queues): what was persisted is deleted, nothing is lost,
+    /// and the exit status is 130.
     @Test func sigtermStopsConsumeWithoutLosingMessages() async throws {
         let stack = try LocalStack(visibility: 1)
         let marker = uniqueName("term")
-        #expect(try stack.run(["publish", "--count", "100", #"{"text": "\#(marker)-{{seq}}"}"#]).status == 0)
-        let (status, reason, events) = try interrupted(stack, ["consume", "--wait", "1", "-o", "json"], after: 1.5, signal: SIGTERM)
+        #expect(try stack.run(["publish", "--count", "334", #"{"text": "\#(marker)-{{seq}}"}"#]).status == 0)
+        let (status, reason, events) = try interrupted(stack, ["consume", "--wait", "1", "-o", "json"], after: 0.8, signal: SIGTERM)
         #expect(reason == .exit)
         #expect(status == 130)
         let processed = events.split(separator: "\n").count
-        #expect(processed > 0 && processed < 300, "the signal should land mid-run: \(processed) processed")
+        #expect(processed > 0 && processed < 1002, "the signal should land mid-run: \(processed) processed")
         // Every message is either recorded (and gone from its queue) or still in its queue: consume the rest.
-        let rest = try stack.run(["consume", "--until-idle", "2", "--wait", "1"])
+        let rest = try stack.run(["consume", "--until-idle", "3", "--wait", "1"])
         #expect(rest.status == 0, "\(rest)")
-        let scanned = try stack.run(["scan", "--contains", marker, "--expect", "300"])
+        let scanned = try stack.run(["scan", "--contains", marker, "--expect", "1002"])
         #expect(scanned.status == 0, "\(scanned)")
     }
 }
