@@ -20,10 +20,17 @@ enum ConsumeCommand {
                 .value("fail-queue", "n", help: "Make consumer n fail (every message, or those matching --fail-when) (repeatable)", repeatable: true),
                 .value("until-idle", "seconds", help: "Exit 0 once every queue has stayed empty this long"),
                 .value("wait", "seconds", help: "Long-poll wait of each receive (0–20)", default: "20"),
+                .value("exec", "command", help: "Hand each batch to this Lambda SQS handler (event JSON on stdin, batchItemFailures on stdout) instead of writing the table"),
+                .value("batch-size", "n", help: "With --exec: messages per handler run (1–10)", default: "10"),
+                .value("batch-window", "seconds", help: "With --exec: wait up to this long to fill a batch", default: "0"),
+                .value("timeout", "seconds", help: "With --exec: kill a handler that runs longer", default: "60"),
+                .value("backoff", "seconds", help: "With --exec: visibility of a failed message, doubled per receive (seed 004)", default: "30"),
+                .value("max-backoff", "seconds", help: "With --exec: the longest backoff", default: "300"),
             ] + FanoutCommand.resourceOptions([.queues, .table]).filter { $0.long != "queue" },
             examples: [
                 Example("fanout consume --until-idle 10", "Consume every queue until all stay empty for 10 s"),
                 Example("fanout consume --fail-queue 1 --fail-when '.text == \"dlq-test\"'", "Seed Test 4: consumer_1 fails on dlq-test"),
+                Example("fanout consume --queue 1 --exec 'python3 examples/handler.py' --batch-size 5", "Run an existing Lambda SQS handler unchanged"),
             ],
             run: { args in try await run(CommandContext(args)) })
     }
@@ -56,19 +63,41 @@ enum ConsumeCommand {
             return chosen ? try FailureRule(failWhen: failWhen, always: true) : .never
         }
         let session = try await context.session()
-        let table = try context.tableName()
         let targets = try await resolveTargets(context, session)
-        let consumers = try targets.map { t in
-            QueueConsumer(sqs: session.sqs, dynamodb: session.dynamodb, table: table, queueURL: t.url, consumerId: t.consumerId,
-                          failure: try failureRule(t.number))
+        var workers: [Worker] = []
+        if let command = args.string("exec") {
+            if failWhen != nil || !failQueues.isEmpty { throw FanoutError.usage("--fail-when and --fail-queue apply to the built-in consumer, not to --exec") }
+            let batchSize = try args.int("batch-size") ?? 10
+            guard (1...10).contains(batchSize) else { throw FanoutError.usage("--batch-size must be between 1 and 10") }
+            let window = try args.double("batch-window") ?? 0
+            let timeout = try args.double("timeout") ?? 60
+            let backoff = try args.int("backoff") ?? 30, maxBackoff = try args.int("max-backoff") ?? 300
+            guard window >= 0, timeout > 0, backoff >= 0, maxBackoff >= backoff, maxBackoff <= 43200 else {
+                throw FanoutError.usage("--batch-window ≥ 0, --timeout > 0 and 0 ≤ --backoff ≤ --max-backoff ≤ 43200 seconds")
+            }
+            for t in targets {
+                let consumer = ExecConsumer(sqs: session.sqs, queueURL: t.url, consumerId: t.consumerId,
+                                            handler: HandlerRun(command: command, timeout: timeout, environment: context.environment.variables),
+                                            batchSize: batchSize, batchWindow: window, backoffBase: backoff, maxBackoff: maxBackoff,
+                                            region: session.region.name)
+                let facts = try await consumer.facts()
+                workers.append(Worker(url: t.url, sqs: session.sqs) { wait in try await consumer.round(wait: wait, facts: facts) })
+            }
+        } else {
+            let table = try context.tableName()
+            for t in targets {
+                let consumer = QueueConsumer(sqs: session.sqs, dynamodb: session.dynamodb, table: table, queueURL: t.url, consumerId: t.consumerId,
+                                             failure: try failureRule(t.number))
+                workers.append(Worker(url: t.url, sqs: session.sqs) { wait in try await consumer.round(wait: wait) })
+            }
         }
         context.status("consuming \(targets.map { "\(QueueURL.name($0.url)) as \($0.consumerId)" }.joined(separator: ", "))")
 
         let interrupted = InterruptFlag()
         let work = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for consumer in consumers {
-                    group.addTask { try await loop(consumer, context: context, wait: wait, untilIdle: untilIdle) }
+                for worker in workers {
+                    group.addTask { try await loop(worker, context: context, wait: wait, untilIdle: untilIdle) }
                 }
                 try await group.waitForAll()
             }
@@ -83,13 +112,20 @@ enum ConsumeCommand {
         if interrupted.isSet { throw FanoutError(.interrupted, "interrupted: finished the messages in flight and stopped") }
     }
 
-    static func loop(_ consumer: QueueConsumer, context: CommandContext, wait: Int, untilIdle: Double?) async throws {
+    /// One queue's consumer, whichever kind: a receive → handle → delete round, and the queue to watch for idleness.
+    struct Worker: Sendable {
+        var url: String
+        var sqs: SQSClient
+        var round: @Sendable (Int) async throws -> [ConsumeEvent]
+    }
+
+    static func loop(_ consumer: Worker, context: CommandContext, wait: Int, untilIdle: Double?) async throws {
         var idleSince = DispatchTime.now().uptimeNanoseconds
         while !Task.isCancelled {
             let thisWait = untilIdle.map { max(0, min(wait, Int($0.rounded(.up)))) } ?? wait
             let events: [ConsumeEvent]
             do {
-                events = try await consumer.round(wait: thisWait)
+                events = try await consumer.round(thisWait)
             } catch is CancellationError {
                 return
             } catch let e as FanoutError where e.kind == .interrupted {
@@ -108,7 +144,7 @@ enum ConsumeCommand {
             }
             if let untilIdle {
                 // Idle only when the queue holds nothing at all: delayed or in-flight messages are still coming.
-                if try await !consumer.isEmpty() { idleSince = DispatchTime.now().uptimeNanoseconds; if thisWait == 0 { try await Task.sleep(nanoseconds: 200_000_000) }; continue }
+                if try await !consumer.sqs.isEmpty(consumer.url) { idleSince = DispatchTime.now().uptimeNanoseconds; if thisWait == 0 { try await Task.sleep(nanoseconds: 200_000_000) }; continue }
                 if Double(DispatchTime.now().uptimeNanoseconds - idleSince) / 1e9 >= untilIdle { return }
                 if thisWait == 0 { try await Task.sleep(nanoseconds: 200_000_000) }
             }

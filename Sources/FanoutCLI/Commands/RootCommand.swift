@@ -35,6 +35,7 @@ public enum FanoutCommand {
                 PollCommand.spec,
                 ConsumeCommand.spec,
                 ScanCommand.spec,
+                RouteCommand.spec,
                 DLQCommand.spec,
                 AlarmsCommand.spec,
                 VerifyCommand.spec,

@@ -67,7 +67,7 @@ public final class FailureRule: @unchecked Sendable {
 
 /// What happened to one message.
 public struct ConsumeEvent: Sendable {
-    public enum Outcome: String, Sendable { case persisted, duplicate, failed }
+    public enum Outcome: String, Sendable { case persisted, duplicate, handled, failed }
     public var consumerId: String
     public var queue: String
     public var messageId: String
@@ -123,32 +123,36 @@ public struct QueueConsumer: Sendable {
 
     func process(_ messages: [SQSMessage], _ decisions: [(ConsumedMessage, String?)]) async throws -> [ConsumeEvent] {
         let queueName = QueueURL.name(queueURL)
-        let events = await withTaskGroup(of: (Int, ConsumeEvent).self) { group in
-            for (index, (message, failure)) in decisions.enumerated() {
+        // Messages of one FIFO group are handled one after another, in order, and a failure stops the rest of its
+        // group (as Lambda does); groups — and every message of a standard queue — run concurrently.
+        var lanes: [[Int]] = []
+        var laneOfGroup: [String: Int] = [:]
+        for (index, (message, _)) in decisions.enumerated() {
+            if let group = message.sqs.attributes["MessageGroupId"] {
+                if let lane = laneOfGroup[group] { lanes[lane].append(index); continue }
+                laneOfGroup[group] = lanes.count
+            }
+            lanes.append([index])
+        }
+        let events = await withTaskGroup(of: [(Int, ConsumeEvent)].self) { group in
+            for lane in lanes {
                 group.addTask {
-                    let started = DispatchTime.now().uptimeNanoseconds
-                    func event(_ outcome: ConsumeEvent.Outcome, _ reason: String?) -> (Int, ConsumeEvent) {
-                        (index, ConsumeEvent(consumerId: consumerId, queue: queueName, messageId: message.messageId, outcome: outcome,
-                                             reason: reason, receiveCount: message.sqs.receiveCount,
-                                             milliseconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6))
+                    var out: [(Int, ConsumeEvent)] = []
+                    var stopped = false
+                    for index in lane {
+                        let (message, failure) = decisions[index]
+                        let event = stopped
+                            ? ConsumeEvent(consumerId: consumerId, queue: queueName, messageId: message.messageId, outcome: .failed,
+                                           reason: "an earlier message of its group failed", receiveCount: message.sqs.receiveCount, milliseconds: 0)
+                            : await persist(message, failure: failure, queueName: queueName)
+                        if event.outcome == .failed { stopped = true }
+                        out.append((index, event))
                     }
-                    if let failure { return event(.failed, failure) }
-                    let item: JSONValue = [
-                        "consumer_id": ["S": .string(consumerId)], "message_id": ["S": .string(message.messageId)],
-                        "body": ["S": .string(message.body)], "queue": ["S": .string(queueName)],
-                        "sqs_message_id": ["S": .string(message.sqs.messageId)],
-                        "processed_at": ["N": .string(String(format: "%.3f", Date().timeIntervalSince1970))],
-                    ]
-                    do {
-                        let written = try await dynamodb.putItem(table, item: item, condition: "attribute_not_exists(message_id)")
-                        return event(written ? .persisted : .duplicate, nil)
-                    } catch {
-                        return event(.failed, "\(FanoutError.wrap(error).message)")
-                    }
+                    return out
                 }
             }
             var out = [ConsumeEvent?](repeating: nil, count: decisions.count)
-            for await (i, e) in group { out[i] = e }
+            for await results in group { for (i, e) in results { out[i] = e } }
             return out.compactMap { $0 }
         }
         // Delete only what was persisted (or had been already).
@@ -164,11 +168,34 @@ public struct QueueConsumer: Sendable {
         return events
     }
 
+    /// Writes one record with a condition, so a redelivered message never makes a second record.
+    func persist(_ message: ConsumedMessage, failure: String?, queueName: String) async -> ConsumeEvent {
+        let started = DispatchTime.now().uptimeNanoseconds
+        func event(_ outcome: ConsumeEvent.Outcome, _ reason: String?) -> ConsumeEvent {
+            ConsumeEvent(consumerId: consumerId, queue: queueName, messageId: message.messageId, outcome: outcome, reason: reason,
+                         receiveCount: message.sqs.receiveCount, milliseconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6)
+        }
+        if let failure { return event(.failed, failure) }
+        let item: JSONValue = [
+            "consumer_id": ["S": .string(consumerId)], "message_id": ["S": .string(message.messageId)],
+            "body": ["S": .string(message.body)], "queue": ["S": .string(queueName)],
+            "sqs_message_id": ["S": .string(message.sqs.messageId)],
+            "processed_at": ["N": .string(String(format: "%.3f", Date().timeIntervalSince1970))],
+        ]
+        do {
+            let written = try await dynamodb.putItem(table, item: item, condition: "attribute_not_exists(message_id)")
+            return event(written ? .persisted : .duplicate, nil)
+        } catch {
+            return event(.failed, "\(FanoutError.wrap(error).message)")
+        }
+    }
+}
+
+extension SQSClient {
     /// Whether the queue holds nothing at all: not visible, not in flight, not delayed.
-    public func isEmpty() async throws -> Bool {
-        let a = try await sqs.getQueueAttributes(queueURL, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
-                                                                   "ApproximateNumberOfMessagesDelayed"])
-        return ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"]
-            .allSatisfy { (Int(a[$0] ?? "0") ?? 0) == 0 }
+    public func isEmpty(_ queueURL: String) async throws -> Bool {
+        let names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"]
+        let a = try await getQueueAttributes(queueURL, names: names)
+        return names.allSatisfy { (Int(a[$0] ?? "0") ?? 0) == 0 }
     }
 }

@@ -36,7 +36,7 @@ public struct Stack: Sendable {
         var dlqs: [(url: String, arn: String)] = []
         for queue in spec.queues {
             var attributes = ["MessageRetentionPeriod": String(spec.dlqRetentionSeconds), "SqsManagedSseEnabled": "true"]
-            if spec.fifo { attributes["FifoQueue"] = "true" }
+            if spec.fifo { attributes.merge(Self.fifoQueueAttributes(spec)) { $1 } }
             let (url, action) = try await ensureQueue(queue.dlqName, attributes: attributes)
             note(StackChange(kind: "dlq", name: queue.dlqName, action: action))
             let arn = try await sqs.getQueueAttributes(url, names: ["QueueArn"])["QueueArn"] ?? ""
@@ -46,7 +46,7 @@ public struct Stack: Sendable {
 
         // 2. The topic.
         var topicAttributes: [String: String] = [:]
-        if spec.fifo { topicAttributes = ["FifoTopic": "true", "ContentBasedDeduplication": "true"] }
+        if spec.fifo { topicAttributes = ["FifoTopic": "true", "ContentBasedDeduplication": spec.contentBasedDeduplication ? "true" : "false"] }
         let expectedArn = "arn:\(Self.partition(session.region.name)):sns:\(session.region.name):\(account):\(spec.topicName)"
         let topicExisted = (try? await sns.getTopicAttributes(expectedArn)) != nil
         let topicArn = try await sns.createTopic(spec.topicName, attributes: topicAttributes)
@@ -63,19 +63,32 @@ public struct Stack: Sendable {
                 "RedrivePolicy": JSONValue.object([("deadLetterTargetArn", .string(dlqs[i].arn)), ("maxReceiveCount", .number(Double(queue.maxReceiveCount)))]).serialized(),
                 "Policy": Self.queuePolicy(queueArn: queueArn, topicArn: topicArn).serialized(),
             ]
-            if spec.fifo { attributes["FifoQueue"] = "true"; attributes["ContentBasedDeduplication"] = "true" }
+            if spec.fifo { attributes.merge(Self.fifoQueueAttributes(spec)) { $1 } }
             let (url, action) = try await ensureQueue(queue.name, attributes: attributes)
             note(StackChange(kind: "queue", name: queue.name, action: action))
             let arn = try await sqs.getQueueAttributes(url, names: ["QueueArn"])["QueueArn"] ?? queueArn
             queues.append((url, arn))
         }
 
-        // 4. One subscription per queue.
+        // 4. One subscription per queue, with its own delivery DLQ when asked (seed 002 §1).
+        var subscriptionDLQs: [(url: String, arn: String)?] = []
+        for queue in spec.queues {
+            guard queue.subscriptionDLQ else { subscriptionDLQs.append(nil); continue }
+            let region = session.region.name
+            let arn = "arn:\(Self.partition(region)):sqs:\(region):\(account):\(queue.subscriptionDLQName)"
+            var attributes = ["MessageRetentionPeriod": String(spec.dlqRetentionSeconds), "SqsManagedSseEnabled": "true",
+                              "Policy": Self.queuePolicy(queueArn: arn, topicArn: topicArn).serialized()]
+            if spec.fifo { attributes.merge(Self.fifoQueueAttributes(spec)) { $1 } }
+            let (url, action) = try await ensureQueue(queue.subscriptionDLQName, attributes: attributes)
+            note(StackChange(kind: "subscription dlq", name: queue.subscriptionDLQName, action: action))
+            subscriptionDLQs.append((url, try await sqs.getQueueAttributes(url, names: ["QueueArn"])["QueueArn"] ?? arn))
+        }
         let existing = try await sns.listSubscriptions(topicArn: topicArn)
         var subscriptionArns: [String] = []
         for (i, queue) in spec.queues.enumerated() {
             var attributes: [String: String] = [:]
             if queue.rawMessageDelivery { attributes["RawMessageDelivery"] = "true" }
+            if let dlq = subscriptionDLQs[i] { attributes["RedrivePolicy"] = JSONValue.object([("deadLetterTargetArn", .string(dlq.arn))]).serialized() }
             if let policy = queue.filterPolicy { attributes["FilterPolicy"] = policy.serialized() }
             if let scope = queue.filterPolicyScope { attributes["FilterPolicyScope"] = scope }
             if let sub = existing.first(where: { $0.protocolName == "sqs" && $0.endpoint == queues[i].arn }) {
@@ -88,6 +101,10 @@ public struct Stack: Sendable {
                 }
                 if let policy = queue.filterPolicy, (try? JSONValue.parse(current["FilterPolicy"] ?? "")) != policy {
                     try await sns.setSubscriptionAttribute(sub.subscriptionArn, name: "FilterPolicy", value: policy.serialized())
+                    changed = true
+                }
+                if let redrive = attributes["RedrivePolicy"], (try? JSONValue.parse(current["RedrivePolicy"] ?? "")) != (try? JSONValue.parse(redrive)) {
+                    try await sns.setSubscriptionAttribute(sub.subscriptionArn, name: "RedrivePolicy", value: redrive)
                     changed = true
                 }
                 subscriptionArns.append(sub.subscriptionArn)
@@ -144,14 +161,27 @@ public struct Stack: Sendable {
                 .object([("name", .string(q.name)), ("url", .string(queues[i].url)), ("arn", .string(queues[i].arn)),
                          ("consumer_id", .string("consumer_\(i + 1)")), ("dlq_url", .string(dlqs[i].url)), ("dlq_arn", .string(dlqs[i].arn)),
                          ("subscription_arn", .string(subscriptionArns[i])), ("max_receive_count", .number(Double(q.maxReceiveCount))),
-                         ("delay_seconds", .number(Double(q.delaySeconds)))])
+                         ("delay_seconds", .number(Double(q.delaySeconds))),
+                         ("subscription_dlq_url", subscriptionDLQs[i].map { .string($0.url) } ?? .null),
+                         ("filter_policy", q.filterPolicy ?? .null), ("raw_message_delivery", .bool(q.rawMessageDelivery))])
             })),
             ("dlqs", .array(spec.queues.enumerated().map { i, q in
-                .object([("name", .string(q.dlqName)), ("url", .string(dlqs[i].url)), ("arn", .string(dlqs[i].arn))])
+                .object([("name", .string(q.dlqName)), ("url", .string(dlqs[i].url)), ("arn", .string(dlqs[i].arn)), ("kind", "queue")])
+            } + spec.queues.enumerated().compactMap { i, q in
+                subscriptionDLQs[i].map { .object([("name", .string(q.subscriptionDLQName)), ("url", .string($0.url)), ("arn", .string($0.arn)),
+                                                   ("kind", "subscription"), ("subscription_of", .string(q.name))]) }
             })),
+            ("fifo", .bool(spec.fifo)),
             ("alarms", .array(alarmNames.map(JSONValue.string))),
         ])
         return (changes, outputs)
+    }
+
+    /// FIFO queue attributes from the spec: content-based deduplication and high-throughput mode.
+    static func fifoQueueAttributes(_ spec: StackSpec) -> [String: String] {
+        var a = ["FifoQueue": "true", "ContentBasedDeduplication": spec.contentBasedDeduplication ? "true" : "false"]
+        if spec.highThroughput { a["DeduplicationScope"] = "messageGroup"; a["FifoThroughputLimit"] = "perMessageGroupId" }
+        return a
     }
 
     /// GetQueueUrl, then create or converge the attributes. Returns the URL and what happened.

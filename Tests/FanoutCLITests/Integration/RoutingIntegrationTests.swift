@@ -1,0 +1,257 @@
+import Foundation
+import Testing
+@testable import FanoutKit
+
+/// Routing, FIFO and the Lambda contract against moto: filter policies (dry and live), raw delivery, the order
+/// pipeline example, FIFO order and deduplication, and `consume --exec`.
+@Suite struct RoutingIntegrationTests {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    /// A stack from a spec, every name made unique so parallel tests never share resources.
+    struct SpecStack {
+        let home: TempDir
+        let env: [String: String]
+        let outputs: String
+        let suffix = UUID().uuidString.prefix(6).lowercased()
+
+        init(_ spec: JSONValue) throws {
+            home = try TempDir()
+            env = try Fanout.motoEnvironment(home: home.path)
+            outputs = home.path + "/outputs.json"
+            var unique = spec.setting("name", .string("\(spec["name"]?.string ?? "s")-\(suffix)"))
+            if let topic = spec["topic"]?.string { unique = unique.setting("topic", .string("\(topic)-\(suffix)")) }
+            if let table = spec["table"]?.string { unique = unique.setting("table", .string("\(table)-\(suffix)")) }
+            if let queues = spec["queues"]?.array {
+                unique = unique.setting("queues", .array(queues.map { q in q.setting("name", .string("\(q["name"]?.string ?? "q")-\(suffix)")) }))
+            }
+            let path = try home.write("spec.json", unique.pretty())
+            let up = try Fanout.run(["stack", "up", "--spec", path, "--outputs", outputs], environment: env)
+            guard up.status == 0 else { throw TestSetupError("stack up failed: \(up)") }
+        }
+
+        static func example(_ name: String) throws -> JSONValue {
+            try JSONValue.parse(Array(Data(contentsOf: RoutingIntegrationTests.repo.appendingPathComponent("examples/\(name)"))))
+        }
+
+        func run(_ args: [String]) throws -> RunResult {
+            try Fanout.run(args + ["--outputs", outputs], environment: env)
+        }
+
+        func name(_ base: String) -> String { "\(base)-\(suffix)" }
+
+        /// The queues a route run says were reached, with this stack's suffix removed.
+        func reached(_ args: [String]) throws -> Set<String> {
+            let r = try run(["route"] + args + ["-o", "json"])
+            guard r.status == 0 else { throw TestSetupError("route failed: \(r)") }
+            return Set((try JSONValue.parse(r.stdout).array ?? []).filter { $0["reached"]?.bool == true }
+                .compactMap { $0["queue"]?.string?.replacingOccurrences(of: "-\(suffix)", with: "") })
+        }
+    }
+
+    @Test func orderPipelineRoutesSeed001Events() throws {
+        var spec = try SpecStack.example("order-pipeline.json")
+        spec = spec.setting("visibilityTimeout", 5).setting("receiveWaitTimeSeconds", 1)
+        let stack = try SpecStack(spec)
+        let cases: [(String, Set<String>)] = [
+            ("order.created", ["payment-queue", "inventory-queue", "notification-queue", "analytics-queue"]),
+            ("order.cancelled", ["inventory-queue", "notification-queue", "analytics-queue"]),
+            ("order.refunded", ["payment-queue", "notification-queue", "analytics-queue"]),
+            ("payment.completed", ["notification-queue", "analytics-queue"]),
+        ]
+        for (event, expected) in cases {
+            let args = ["--attr", "event_type=\(event)", #"{"order_id": "o-1"}"#]
+            let dry = try stack.reached(["--dry"] + args)
+            #expect(dry == expected, "dry \(event)")
+            let live = try stack.reached(["--timeout", "3"] + args)
+            #expect(live == expected, "live \(event)")
+        }
+        // --expect holds and fails as it should.
+        #expect(try stack.run(["route", "--dry", "--attr", "event_type=order.cancelled", "{}", "--expect",
+                               [stack.name("inventory-queue"), stack.name("notification-queue"), stack.name("analytics-queue")].joined(separator: ",")]).status == 0)
+        let wrong = try stack.run(["route", "--dry", "--attr", "event_type=order.cancelled", "{}", "--expect", stack.name("payment-queue")])
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("not reached"))
+    }
+
+    /// Each operator: the local evaluation (--dry) and moto's delivery (live) agree.
+    @Test func dryEvaluationAndLiveDeliveryAgree() throws {
+        let spec: JSONValue = [
+            "name": "ops", "delaySeconds": 0, "visibilityTimeout": 5, "receiveWaitTimeSeconds": 1, "alarms": false,
+            "queues": [
+                ["name": "exact", "filterPolicy": ["color": ["red", "blue"]]],
+                ["name": "prefix", "filterPolicy": ["sku": [["prefix": "AB-"]]]],
+                ["name": "anything-but", "filterPolicy": ["color": [["anything-but": ["red"]]]]],
+                ["name": "numeric", "filterPolicy": ["amount": [["numeric": [">", 10, "<=", 100]]]]],
+                ["name": "absent", "filterPolicy": ["color": [["exists": false]]]],
+                ["name": "body", "filterPolicyScope": "MessageBody", "filterPolicy": ["order": ["status": ["paid"]]]],
+            ],
+        ]
+        let stack = try SpecStack(spec)
+        let messages: [[String]] = [
+            ["--attr", "color=red", "--attr", "amount:Number=50", #"{"order": {"status": "paid"}}"#],
+            ["--attr", "color=green", "--attr", "sku=AB-123", "--attr", "amount:Number=5", #"{"order": {"status": "new"}}"#],
+            ["--attr", "sku=XY-1", "--attr", "amount:Number=100", #"{"order": {"status": "paid"}}"#],
+        ]
+        for args in messages {
+            let dry = try stack.reached(["--dry"] + args)
+            let live = try stack.reached(["--timeout", "3"] + args)
+            #expect(dry == live, "\(args): dry \(dry.sorted()) vs live \(live.sorted())")
+            #expect(!dry.isEmpty)
+        }
+    }
+
+    @Test func rawDeliveryGivesTheBareBody() async throws {
+        let stack = try SpecStack(["name": "raw", "delaySeconds": 0, "alarms": false,
+                                   "queues": [["name": "enveloped"], ["name": "bare", "rawMessageDelivery": true]]])
+        let body = #"{"text": "raw é"}"#
+        #expect(try stack.run(["publish", "--attr", "kind=test", body]).status == 0)
+        let outputs = try TerraformOutputs.load(path: stack.outputs)
+        let urls = try outputs.strings(.queues)
+        let moto = MotoClients(endpoint: try Fanout.endpoint())
+        let enveloped = try await moto.sqs.receiveMessages(urls[0], max: 1, visibilityTimeout: 0)
+        let bare = try await moto.sqs.receiveMessages(urls[1], max: 1, visibilityTimeout: 0)
+        #expect(bare.first?.body == body)
+        #expect(bare.first?.messageAttributes.first { $0.name == "kind" }?.value.stringValue == "test")
+        #expect(try JSONValue.parse(enveloped.first?.body ?? "")["Type"]?.string == "Notification")
+        #expect(ConsumedMessage(enveloped[0]).body == body)
+        // consume handles both shapes: two records with the same body.
+        #expect(try stack.run(["consume", "--until-idle", "2", "--wait", "1"]).status == 0)
+        let records = try JSONValue.parse(try stack.run(["scan", "-o", "json"]).stdout).array ?? []
+        #expect(records.count == 2)
+        #expect(records.allSatisfy { $0["body"]?.string == body })
+    }
+
+    @Test func fifoKeepsOrderAndDeduplicates() async throws {
+        var spec = try SpecStack.example("fifo.json")
+        spec = spec.setting("visibilityTimeout", 5)
+        let stack = try SpecStack(spec)
+        let noGroup = try stack.run(["publish", "x"])
+        #expect(noGroup.status == 252, "a FIFO topic needs --group-id")
+        for n in 1...3 { #expect(try stack.run(["publish", "--group-id", "g1", #"{"n": \#(n)}"#]).status == 0) }
+        // A producer retry (same deduplication id) within the deduplication window is delivered once. (With
+        // content-based deduplication alone, moto deduplicates only raw deliveries: each SNS envelope differs.)
+        #expect(try stack.run(["publish", "--group-id", "g2", "--dedup-id", "dup-1", #"{"dup": true}"#]).status == 0)
+        #expect(try stack.run(["publish", "--group-id", "g2", "--dedup-id", "dup-1", #"{"dup": true}"#]).status == 0)
+        let depths = try JSONValue.parse(try stack.run(["queues", "-o", "json"]).stdout).array ?? []
+        #expect(depths.filter { $0["kind"]?.string == "queue" }.allSatisfy { $0["visible"]?.int == 4 }, "\(depths)")
+        let consumed = try stack.run(["consume", "--queue", "1", "--until-idle", "2", "--wait", "1"])
+        #expect(consumed.status == 0, "\(consumed)")
+        let records = (try JSONValue.parse(try stack.run(["scan", "--consumer", "consumer_1", "-o", "json"]).stdout).array ?? [])
+            .filter { $0["body"]?.string?.contains("\"n\"") == true }
+        // scan sorts by processed_at: the order of processing.
+        #expect(records.compactMap { try? JSONValue.parse($0["body"]?.string ?? "")["n"]?.int } == [1, 2, 3])
+    }
+
+    /// --exec with examples/handler.py: partial batch failures delete exactly the successes; a poison message
+    /// reaches the DLQ after maxReceiveCount while its batch siblings are handled once.
+    @Test func execHandlerPartialFailuresAndPoison() throws {
+        let stack = try SpecStack(["name": "exec", "delaySeconds": 0, "visibilityTimeout": 2, "receiveWaitTimeSeconds": 1, "queueCount": 1, "alarms": false])
+        for p in [#"{"n": 1}"#, #"{"n": 2, "poison": true}"#, #"{"n": 3}"#, #"{"n": 4}"#] {
+            #expect(try stack.run(["publish", p]).status == 0)
+        }
+        let log = stack.home.path + "/handler.log"
+        let handler = "python3 " + RoutingIntegrationTests.repo.appendingPathComponent("examples/handler.py").path
+        let result = try Fanout.run(["consume", "--exec", handler, "--backoff", "0", "--until-idle", "2", "--wait", "1", "-o", "json", "--outputs", stack.outputs],
+                                    environment: stack.env.merging(["HANDLER_LOG": log]) { $1 })
+        #expect(result.status == 0, "\(result)")
+        let handled = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
+        #expect(handled.compactMap { $0["payload"]?["n"]?.int }.sorted() == [1, 3, 4], "each sibling handled exactly once")
+        let events = result.stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
+        #expect(events.filter { $0["outcome"]?.string == "failed" }.count == 3, "the poison fails on each of its 3 receives")
+        #expect(events.filter { $0["outcome"]?.string == "handled" }.count == 3)
+        let dlq = try JSONValue.parse(try stack.run(["dlq", "-o", "json"]).stdout).array ?? []
+        #expect(dlq.first?["visible"]?.int == 1)
+        let queue = try JSONValue.parse(try stack.run(["queues", "-o", "json"]).stdout).array ?? []
+        #expect(queue.first?["visible"]?.int == 0 && queue.first?["inFlight"]?.int == 0)
+    }
+
+    @Test func execExitStatusTimeoutAndHeartbeat() async throws {
+        let stack = try SpecStack(["name": "hb", "delaySeconds": 0, "visibilityTimeout": 2, "receiveWaitTimeSeconds": 1, "queueCount": 1, "maxReceiveCount": 5, "alarms": false])
+        let url = try TerraformOutputs.load(path: stack.outputs).strings(.queues)[0]
+        let moto = MotoClients(endpoint: try Fanout.endpoint())
+        // A non-zero exit fails the whole batch: nothing is deleted, the message backs off (30 s hidden).
+        _ = try await moto.sqs.sendMessage(url, SQSOutgoingMessage(id: "1", body: "a"))
+        let failing = try runUntilInterrupted(["consume", "--exec", "cat >/dev/null; exit 3", "--backoff", "30", "--wait", "0", "-o", "json",
+                                               "--outputs", stack.outputs], env: stack.env, seconds: 2.5)
+        #expect(failing.contains("handler exited 3"), "\(failing)")
+        let hidden = try await moto.sqs.getQueueAttributes(url, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
+        #expect(hidden["ApproximateNumberOfMessagesNotVisible"] == "1" && hidden["ApproximateNumberOfMessages"] == "0", "backed off, not deleted: \(hidden)")
+        // A handler that hangs is killed at --timeout, and its batch fails.
+        let other = try await moto.sqs.createQueue(uniqueName("hang"), attributes: ["VisibilityTimeout": "30"])
+        _ = try await moto.sqs.sendMessage(other, SQSOutgoingMessage(id: "1", body: "b"))
+        let hung = try runUntilInterrupted(["consume", "--queue", other, "--exec", "sleep 30", "--timeout", "1", "--backoff", "30", "--wait", "0",
+                                            "-o", "json", "--outputs", stack.outputs], env: stack.env, seconds: 4.5)
+        #expect(hung.contains("timed out after 1 s"), "\(hung)")
+        // Heartbeat: a handler still running past the 2 s visibility keeps its message hidden.
+        let slow = try await moto.sqs.createQueue(uniqueName("slow"), attributes: ["VisibilityTimeout": "2"])
+        _ = try await moto.sqs.sendMessage(slow, SQSOutgoingMessage(id: "1", body: #"{"sleep": 5}"#))
+        let handler = "python3 " + RoutingIntegrationTests.repo.appendingPathComponent("examples/handler.py").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Fanout.binary)
+        process.arguments = ["consume", "--queue", slow, "--exec", handler, "--until-idle", "1", "--wait", "0", "--outputs", stack.outputs]
+        process.environment = stack.env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try await Task.sleep(nanoseconds: 3_500_000_000)
+        let during = try await moto.sqs.getQueueAttributes(slow, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
+        process.waitUntilExit()
+        #expect(during["ApproximateNumberOfMessages"] == "0" && during["ApproximateNumberOfMessagesNotVisible"] == "1",
+                "at 3.5 s, past the 2 s visibility, the message is still hidden: \(during)")
+        #expect(process.terminationStatus == 0)
+        #expect(try await moto.sqs.isEmpty(slow), "handled once and deleted")
+    }
+
+    /// Runs fanout, sends SIGINT after `seconds`, and returns its stdout (it must exit 130).
+    func runUntilInterrupted(_ args: [String], env: [String: String], seconds: Double) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Fanout.binary)
+        process.arguments = args
+        process.environment = env
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        let stdout = DataCollector(out.fileHandleForReading)
+        try process.run()
+        Thread.sleep(forTimeInterval: seconds)
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        return stdout.text()
+    }
+
+    @Test func specsAWSWouldRejectAreRefusedBeforeAnythingIsCreated() async throws {
+        let home = try TempDir()
+        let env = try Fanout.motoEnvironment(home: home.path)
+        let name = uniqueName("bad")
+        let cases: [(JSONValue, String)] = [
+            (["name": .string(name), "queues": [["name": .string("\(name)-q.fifo")]]], "fifo"),
+            (["name": .string(name), "queues": [["name": .string("\(name)-q"), "filterPolicy": ["a": "not-a-list"]]]], "filterPolicy"),
+            (["name": .string(name), "queues": [["name": .string("\(name)-q"), "filterPolicy": [
+                "a": ["1", "2", "3", "4", "5", "6"], "b": ["1", "2", "3", "4", "5", "6"], "c": ["1", "2", "3", "4", "5"]]]]], "filterPolicy"),
+            (["name": .string(name), "contentBasedDeduplication": false], "FIFO"),
+        ]
+        for (spec, word) in cases {
+            let path = try home.write("spec.json", spec.serialized())
+            let r = try Fanout.run(["stack", "up", "--spec", path, "--outputs", home.path + "/o.json"], environment: env)
+            #expect(r.status == 253, "\(spec.serialized()): \(r)")
+            #expect(r.stderr.contains(word), "\(r.stderr)")
+        }
+        let urls = try await MotoClients(endpoint: try Fanout.endpoint()).sqs.listQueues(prefix: name)
+        #expect(urls.isEmpty, "nothing was created")
+    }
+
+    @Test func subscriptionDLQIsCreatedAndWired() async throws {
+        let stack = try SpecStack(["name": "sdlq", "delaySeconds": 0, "alarms": false, "queues": [["name": "events", "subscriptionDLQ": true]]])
+        let outputs = try JSONValue.parse(String(contentsOfFile: stack.outputs, encoding: .utf8))
+        let dlqURL = outputs["queues"]?[0]?["subscription_dlq_url"]?.string ?? ""
+        #expect(dlqURL.hasSuffix(stack.name("events") + "-sns-dlq"))
+        #expect(outputs["dlqs"]?.array?.contains { $0["kind"]?.string == "subscription" } == true)
+        let sub = outputs["queues"]?[0]?["subscription_arn"]?.string ?? ""
+        let attributes = try await MotoClients(endpoint: try Fanout.endpoint()).sns.getSubscriptionAttributes(sub)
+        #expect(attributes["RedrivePolicy"]?.contains(stack.name("events") + "-sns-dlq") == true, "\(attributes)")
+        let list = try JSONValue.parse(try stack.run(["dlq", "-o", "json"]).stdout).array ?? []
+        #expect(list.contains { $0["name"]?.string == stack.name("events") + "-sns-dlq" && $0["sources"]?.array?.isEmpty == true })
+    }
+}
