@@ -3,7 +3,7 @@
 # Succeeds when option $argv[2] (as typed) takes a value in command path $argv[1].
 function __fanout_takes_value
     switch "$argv[1]|$argv[2]"
-        case 'fanout stack up|--spec' 'fanout stack up|--name' 'fanout stack up|--delay' 'fanout publish|--file' 'fanout publish|--attr' 'fanout publish|--subject' 'fanout publish|--group-id' 'fanout publish|--dedup-id' 'fanout publish|--count' 'fanout publish|--rate' 'fanout publish|--concurrency' 'fanout publish|--topic' 'fanout publish|--topic-filter' 'fanout publish|--api' 'fanout publish|--api-filter' 'fanout queues|--queue' 'fanout queues|--queues-filter' 'fanout queues|--dlq' 'fanout queues|--dlqs-filter' 'fanout poll|--interval' 'fanout poll|--timeout' 'fanout poll|--queue' 'fanout poll|--queues-filter' 'fanout poll|--dlq' 'fanout poll|--dlqs-filter' 'fanout consume|--queue' 'fanout consume|--fail-when' 'fanout consume|--fail-queue' 'fanout consume|--until-idle' 'fanout consume|--wait' 'fanout consume|--queues-filter' 'fanout consume|--table' 'fanout consume|--table-filter' 'fanout scan|--contains' 'fanout scan|--consumer' 'fanout scan|--expect' 'fanout scan|--table' 'fanout scan|--table-filter' 'fanout dlq|--dlq' 'fanout dlq|--dlqs-filter' 'fanout dlq inspect|--max' 'fanout dlq inspect|--dlq' 'fanout dlq inspect|--dlqs-filter' 'fanout dlq redrive|--to' 'fanout dlq redrive|--rate' 'fanout dlq redrive|--filter' 'fanout dlq redrive|--max' 'fanout dlq redrive|--queue' 'fanout dlq redrive|--queues-filter' 'fanout dlq redrive|--dlq' 'fanout dlq redrive|--dlqs-filter' 'fanout dlq tasks|--dlq' 'fanout dlq tasks|--dlqs-filter' 'fanout dlq cancel|--dlq' 'fanout dlq cancel|--dlqs-filter' 'fanout alarms|--prefix' 'fanout alarms|--expect' 'fanout alarms|--wait' 'fanout alarms|--timeout' 'fanout alarms|--interval' 'fanout verify|--fail-queue' 'fanout verify|--timeout' 'fanout verify|--interval' 'fanout verify|--topic' 'fanout verify|--topic-filter' 'fanout verify|--queue' 'fanout verify|--queues-filter' 'fanout verify|--dlq' 'fanout verify|--dlqs-filter' 'fanout verify|--table' 'fanout verify|--table-filter'
+        case 'fanout stack up|--spec' 'fanout stack up|--name' 'fanout stack up|--delay' 'fanout publish|--file' 'fanout publish|--attr' 'fanout publish|--subject' 'fanout publish|--group-id' 'fanout publish|--dedup-id' 'fanout publish|--count' 'fanout publish|--rate' 'fanout publish|--concurrency' 'fanout publish|--topic' 'fanout publish|--topic-filter' 'fanout publish|--api' 'fanout publish|--api-filter' 'fanout queues|--queue' 'fanout queues|--queues-filter' 'fanout queues|--dlq' 'fanout queues|--dlqs-filter' 'fanout poll|--interval' 'fanout poll|--timeout' 'fanout poll|--queue' 'fanout poll|--queues-filter' 'fanout poll|--dlq' 'fanout poll|--dlqs-filter' 'fanout consume|--queue' 'fanout consume|--fail-when' 'fanout consume|--fail-queue' 'fanout consume|--until-idle' 'fanout consume|--wait' 'fanout consume|--exec' 'fanout consume|--batch-size' 'fanout consume|--batch-window' 'fanout consume|--timeout' 'fanout consume|--backoff' 'fanout consume|--max-backoff' 'fanout consume|--queues-filter' 'fanout consume|--table' 'fanout consume|--table-filter' 'fanout scan|--contains' 'fanout scan|--consumer' 'fanout scan|--expect' 'fanout scan|--table' 'fanout scan|--table-filter' 'fanout route|--attr' 'fanout route|--expect' 'fanout route|--timeout' 'fanout route|--group-id' 'fanout route|--topic' 'fanout route|--topic-filter' 'fanout dlq|--dlq' 'fanout dlq|--dlqs-filter' 'fanout dlq inspect|--max' 'fanout dlq inspect|--dlq' 'fanout dlq inspect|--dlqs-filter' 'fanout dlq redrive|--to' 'fanout dlq redrive|--rate' 'fanout dlq redrive|--filter' 'fanout dlq redrive|--max' 'fanout dlq redrive|--queue' 'fanout dlq redrive|--queues-filter' 'fanout dlq redrive|--dlq' 'fanout dlq redrive|--dlqs-filter' 'fanout dlq tasks|--dlq' 'fanout dlq tasks|--dlqs-filter' 'fanout dlq cancel|--dlq' 'fanout dlq cancel|--dlqs-filter' 'fanout alarms|--prefix' 'fanout alarms|--expect' 'fanout alarms|--wait' 'fanout alarms|--timeout' 'fanout alarms|--interval' 'fanout verify|--fail-queue' 'fanout verify|--timeout' 'fanout verify|--interval' 'fanout verify|--topic' 'fanout verify|--topic-filter' 'fanout verify|--queue' 'fanout verify|--queues-filter' 'fanout verify|--dlq' 'fanout verify|--dlqs-filter' 'fanout verify|--table' 'fanout verify|--table-filter'
             return 0
     end
     switch "$argv[2]"
@@ -40,7 +40,7 @@ function __fanout_command_state
             end
             if test $positionals = 0
                 switch "$path|$token"
-                    case 'fanout|stack' 'fanout|publish' 'fanout|queues' 'fanout|poll' 'fanout|consume' 'fanout|scan' 'fanout|dlq' 'fanout|alarms' 'fanout|verify' 'fanout|whoami' 'fanout|completions' 'fanout|version' 'fanout|reference' 'fanout|help' 'fanout stack|up' 'fanout stack|status' 'fanout stack|down' 'fanout dlq|inspect' 'fanout dlq|redrive' 'fanout dlq|tasks' 'fanout dlq|cancel' 'fanout help|stack' 'fanout help|publish' 'fanout help|queues' 'fanout help|poll' 'fanout help|consume' 'fanout help|scan' 'fanout help|dlq' 'fanout help|alarms' 'fanout help|verify' 'fanout help|whoami' 'fanout help|completions' 'fanout help|version' 'fanout help|reference' 'fanout help stack|up' 'fanout help stack|status' 'fanout help stack|down' 'fanout help dlq|inspect' 'fanout help dlq|redrive' 'fanout help dlq|tasks' 'fanout help dlq|cancel'
+                    case 'fanout|stack' 'fanout|publish' 'fanout|queues' 'fanout|poll' 'fanout|consume' 'fanout|scan' 'fanout|route' 'fanout|dlq' 'fanout|alarms' 'fanout|verify' 'fanout|whoami' 'fanout|completions' 'fanout|version' 'fanout|reference' 'fanout|help' 'fanout stack|up' 'fanout stack|status' 'fanout stack|down' 'fanout dlq|inspect' 'fanout dlq|redrive' 'fanout dlq|tasks' 'fanout dlq|cancel' 'fanout help|stack' 'fanout help|publish' 'fanout help|queues' 'fanout help|poll' 'fanout help|consume' 'fanout help|scan' 'fanout help|route' 'fanout help|dlq' 'fanout help|alarms' 'fanout help|verify' 'fanout help|whoami' 'fanout help|completions' 'fanout help|version' 'fanout help|reference' 'fanout help stack|up' 'fanout help stack|status' 'fanout help stack|down' 'fanout help dlq|inspect' 'fanout help dlq|redrive' 'fanout help dlq|tasks' 'fanout help dlq|cancel'
                         set path "$path $token"
                         continue
                 end
@@ -85,6 +85,7 @@ complete -c fanout -n '__fanout_expecting_subcommand fanout' -a 'queues' -d 'Sho
 complete -c fanout -n '__fanout_expecting_subcommand fanout' -a 'poll' -d 'Watch Delayed / InFlight / Visible of every queue and DLQ depths.'
 complete -c fanout -n '__fanout_expecting_subcommand fanout' -a 'consume' -d 'Run the consumers: persist each message to the table, then delete it.'
 complete -c fanout -n '__fanout_expecting_subcommand fanout' -a 'scan' -d 'List the records the consumers wrote: proof of processing.'
+complete -c fanout -n '__fanout_expecting_subcommand fanout' -a 'route' -d 'Show which queues a message reaches: filter policies evaluated (--dry) or a live probe.'
 complete -c fanout -n '__fanout_expecting_subcommand fanout' -a 'dlq' -d 'List DLQs with their depth and source queues; inspect and redrive their messages.'
 complete -c fanout -n '__fanout_expecting_subcommand fanout' -a 'alarms' -d 'Show the stack\'s CloudWatch alarms; check or wait for a state.'
 complete -c fanout -n '__fanout_expecting_subcommand fanout' -a 'verify' -d 'Run the seed\'s runbook: publish a marker, watch it drain, check the records, queues, DLQs and alarms.'
@@ -146,6 +147,12 @@ complete -c fanout -n '__fanout_using_command fanout consume' -l 'fail-when' -x 
 complete -c fanout -n '__fanout_using_command fanout consume' -l 'fail-queue' -x -d 'Make consumer n fail (every message, or those matching --fail-when) (repeatable)'
 complete -c fanout -n '__fanout_using_command fanout consume' -l 'until-idle' -x -d 'Exit 0 once every queue has stayed empty this long'
 complete -c fanout -n '__fanout_using_command fanout consume' -l 'wait' -x -d 'Long-poll wait of each receive (0–20)'
+complete -c fanout -n '__fanout_using_command fanout consume' -l 'exec' -x -d 'Hand each batch to this Lambda SQS handler (event JSON on stdin, batchItemFailures on stdout) instead of writing the table'
+complete -c fanout -n '__fanout_using_command fanout consume' -l 'batch-size' -x -d 'With --exec: messages per handler run (1–10)'
+complete -c fanout -n '__fanout_using_command fanout consume' -l 'batch-window' -x -d 'With --exec: wait up to this long to fill a batch'
+complete -c fanout -n '__fanout_using_command fanout consume' -l 'timeout' -x -d 'With --exec: kill a handler that runs longer'
+complete -c fanout -n '__fanout_using_command fanout consume' -l 'backoff' -x -d 'With --exec: visibility of a failed message, doubled per receive (seed 004)'
+complete -c fanout -n '__fanout_using_command fanout consume' -l 'max-backoff' -x -d 'With --exec: the longest backoff'
 complete -c fanout -n '__fanout_using_command fanout consume' -l 'queues-filter' -x -d 'jq filter for the queue URLs in outputs.json'
 complete -c fanout -n '__fanout_using_command fanout consume' -l 'table' -x -d 'DynamoDB table name (instead of outputs.json)'
 complete -c fanout -n '__fanout_using_command fanout consume' -l 'table-filter' -x -d 'jq filter for the table name in outputs.json'
@@ -156,6 +163,15 @@ complete -c fanout -n '__fanout_using_command fanout scan' -l 'consumer' -x -d '
 complete -c fanout -n '__fanout_using_command fanout scan' -l 'expect' -x -d 'Exit 1 unless exactly N records match'
 complete -c fanout -n '__fanout_using_command fanout scan' -l 'table' -x -d 'DynamoDB table name (instead of outputs.json)'
 complete -c fanout -n '__fanout_using_command fanout scan' -l 'table-filter' -x -d 'jq filter for the table name in outputs.json'
+
+# fanout route
+complete -c fanout -n '__fanout_using_command fanout route' -l 'attr' -x -d 'Message attribute; type String (default), Number or String.Array'
+complete -c fanout -n '__fanout_using_command fanout route' -l 'dry' -d 'Evaluate the filter policies locally; publish nothing'
+complete -c fanout -n '__fanout_using_command fanout route' -l 'expect' -x -d 'Exit 1 unless exactly these queues (names) are reached'
+complete -c fanout -n '__fanout_using_command fanout route' -l 'timeout' -x -d 'Live: how long to watch the queues'
+complete -c fanout -n '__fanout_using_command fanout route' -l 'group-id' -x -d 'MessageGroupId for a FIFO topic'
+complete -c fanout -n '__fanout_using_command fanout route' -l 'topic' -x -d 'SNS topic ARN (instead of outputs.json)'
+complete -c fanout -n '__fanout_using_command fanout route' -l 'topic-filter' -x -d 'jq filter for the topic ARN in outputs.json'
 
 # fanout dlq
 complete -c fanout -n '__fanout_expecting_subcommand fanout dlq' -a 'inspect' -d 'Peek at DLQ messages without deleting them.'
@@ -231,6 +247,7 @@ complete -c fanout -n '__fanout_expecting_subcommand fanout help' -a 'queues' -d
 complete -c fanout -n '__fanout_expecting_subcommand fanout help' -a 'poll' -d 'Watch Delayed / InFlight / Visible of every queue and DLQ depths.'
 complete -c fanout -n '__fanout_expecting_subcommand fanout help' -a 'consume' -d 'Run the consumers: persist each message to the table, then delete it.'
 complete -c fanout -n '__fanout_expecting_subcommand fanout help' -a 'scan' -d 'List the records the consumers wrote: proof of processing.'
+complete -c fanout -n '__fanout_expecting_subcommand fanout help' -a 'route' -d 'Show which queues a message reaches: filter policies evaluated (--dry) or a live probe.'
 complete -c fanout -n '__fanout_expecting_subcommand fanout help' -a 'dlq' -d 'List DLQs with their depth and source queues; inspect and redrive their messages.'
 complete -c fanout -n '__fanout_expecting_subcommand fanout help' -a 'alarms' -d 'Show the stack\'s CloudWatch alarms; check or wait for a state.'
 complete -c fanout -n '__fanout_expecting_subcommand fanout help' -a 'verify' -d 'Run the seed\'s runbook: publish a marker, watch it drain, check the records, queues, DLQs and alarms.'
@@ -259,6 +276,8 @@ complete -c fanout -n '__fanout_expecting_subcommand fanout help stack' -a 'down
 # fanout help consume
 
 # fanout help scan
+
+# fanout help route
 
 # fanout help dlq
 complete -c fanout -n '__fanout_expecting_subcommand fanout help dlq' -a 'inspect' -d 'Peek at DLQ messages without deleting them.'

@@ -143,6 +143,23 @@ import Testing
         #expect(records.compactMap { try? JSONValue.parse($0["body"]?.string ?? "")["n"]?.int } == [1, 2, 3])
     }
 
+    /// A failure stops the rest of its FIFO group: message 3 waits until message 2 has left (for the DLQ).
+    @Test func aFailureStopsItsFIFOGroup() throws {
+        var spec = try SpecStack.example("fifo.json")
+        spec = spec.setting("visibilityTimeout", 1).setting("queues", [["name": "ordered"]])
+        let stack = try SpecStack(spec)
+        for n in 1...3 { #expect(try stack.run(["publish", "--group-id", "g", #"{"n": \#(n)}"#]).status == 0) }
+        let consumed = try stack.run(["consume", "--fail-when", ".n == 2", "--until-idle", "2", "--wait", "1", "-o", "json"])
+        #expect(consumed.status == 0, "\(consumed)")
+        let events = consumed.stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
+        let stopped = events.filter { $0["reason"]?.string == "an earlier message of its group failed" }
+        #expect(!stopped.isEmpty, "message 3 was held back while message 2 failed")
+        let records = (try JSONValue.parse(try stack.run(["scan", "-o", "json"]).stdout).array ?? [])
+            .compactMap { try? JSONValue.parse($0["body"]?.string ?? "")["n"]?.int }
+        #expect(records == [1, 3], "1 first, 3 only after 2 went to the DLQ")
+        #expect(try JSONValue.parse(try stack.run(["dlq", "-o", "json"]).stdout)[0]?["visible"]?.int == 1)
+    }
+
     /// --exec with examples/handler.py: partial batch failures delete exactly the successes; a poison message
     /// reaches the DLQ after maxReceiveCount while its batch siblings are handled once.
     @Test func execHandlerPartialFailuresAndPoison() throws {
