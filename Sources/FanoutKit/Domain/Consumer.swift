@@ -58,8 +58,7 @@ public final class FailureRule: @unchecked Sendable {
         lock.unlock()
         guard active else { return nil }
         if let program {
-            let matched = try program.run(message.filterInput).first.map { !($0 == .null || $0 == .bool(false)) } ?? false
-            return matched ? "--fail-when matched" : nil
+            return try program.isTrue(for: message.filterInput) ? "--fail-when matched" : nil
         }
         return always ? "--fail-queue" : nil
     }

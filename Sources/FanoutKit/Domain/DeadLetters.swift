@@ -161,7 +161,7 @@ public struct ClientSideMove: Sendable {
 
     /// The filter sees what `consume --fail-when` sees: the published message, unwrapped from an SNS envelope.
     static func matches(_ program: JQProgram, _ message: SQSMessage) throws -> Bool {
-        try program.run(ConsumedMessage(message).filterInput).first.map { !($0 == .null || $0 == .bool(false)) } ?? false
+        try program.isTrue(for: ConsumedMessage(message).filterInput)
     }
 
     /// The message as it goes back: same body, same attributes, same FIFO group and deduplication ids.
@@ -172,22 +172,10 @@ public struct ClientSideMove: Sendable {
 
     /// SQS's per-request limits: 10 messages and 256 KiB of bodies and attributes.
     static func batches(_ messages: [SQSMessage]) -> [[SQSMessage]] {
-        var result: [[SQSMessage]] = []
-        var current: [SQSMessage] = []
-        var bytes = 0
-        for m in messages {
-            let size = m.body.utf8.count + m.messageAttributes.reduce(0) {
+        Publishing.batches(messages) { m in
+            m.body.utf8.count + m.messageAttributes.reduce(0) {
                 $0 + $1.name.utf8.count + $1.value.dataType.utf8.count + ($1.value.stringValue?.utf8.count ?? 0) + ($1.value.binaryValueBase64?.utf8.count ?? 0)
             }
-            if !current.isEmpty && (current.count == 10 || bytes + size > Publishing.maxBytes) {
-                result.append(current)
-                current = []
-                bytes = 0
-            }
-            current.append(m)
-            bytes += size
         }
-        if !current.isEmpty { result.append(current) }
-        return result
     }
 }

@@ -53,17 +53,23 @@ public enum Publishing {
 
     /// Groups messages into batches of at most 10 and at most 256 KiB, in order.
     public static func batches(_ messages: [SNSMessage]) -> [[SNSMessage]] {
-        var result: [[SNSMessage]] = []
-        var current: [SNSMessage] = []
+        batches(messages, size: size)
+    }
+
+    /// Splits items, in order, into batches of at most 10 items and at most 256 KiB as `size` counts them:
+    /// the limits of PublishBatch and SendMessageBatch alike.
+    public static func batches<Item>(_ items: [Item], size: (Item) -> Int) -> [[Item]] {
+        var result: [[Item]] = []
+        var current: [Item] = []
         var bytes = 0
-        for m in messages {
-            let s = size(m)
+        for item in items {
+            let s = size(item)
             if !current.isEmpty && (current.count == 10 || bytes + s > maxBytes) {
                 result.append(current)
                 current = []
                 bytes = 0
             }
-            current.append(m)
+            current.append(item)
             bytes += s
         }
         if !current.isEmpty { result.append(current) }

@@ -72,6 +72,12 @@ public final class JQProgram {
         return outputs
     }
 
+    /// Whether the filter, used as a condition, holds: its first output is neither false nor null (jq's truth).
+    public func isTrue(for input: JSONValue) throws -> Bool {
+        guard let first = try run(input).first else { return false }
+        return first != .null && first != .bool(false)
+    }
+
     /// A jv message (string or anything else) as text; consumes the jv.
     private static func text(of value: jv) -> String {
         if jv_get_kind(value) == JV_KIND_STRING {
