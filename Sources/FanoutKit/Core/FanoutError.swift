@@ -40,20 +40,46 @@ public struct FanoutError: Error, Sendable, CustomStringConvertible {
         case other
     }
 
+    /// What the error is about, so the command line can point at the option or setting that controls it.
+    /// FanoutKit never names a command-line flag: it names the subject, and FanoutCLI turns that into a hint.
+    public enum Subject: Sendable, Equatable {
+        /// The AWS region could not be resolved or is invalid.
+        case region
+        /// The endpoint of a service (unreachable, invalid, timed out).
+        case endpoint
+        /// The profile chosen for credentials and settings.
+        case profile
+        /// The outputs.json file itself (missing, unreadable, not JSON).
+        case outputsFile
+        /// The jq filter that finds a role's resource in outputs.json (`"topic"`, `"queues"`, …).
+        case outputsFilter(String)
+        /// A named input of an operation: `"attribute"`, `"failure condition"`, `"handler"`, `"spec"`, …
+        case input(String)
+    }
+
     public var kind: Kind
     public var message: String
+    /// A remedy in FanoutKit's own words (never a flag name); the CLI may add one from `subject`.
     public var hint: String?
+    public var subject: Subject?
 
-    public init(_ kind: Kind, _ message: String, hint: String? = nil) {
+    public init(_ kind: Kind, _ message: String, hint: String? = nil, subject: Subject? = nil) {
         self.kind = kind
         self.message = message
         self.hint = hint
+        self.subject = subject
     }
 
-    public static func usage(_ message: String, hint: String? = nil) -> FanoutError { FanoutError(.usage, message, hint: hint) }
-    public static func configuration(_ message: String, hint: String? = nil) -> FanoutError { FanoutError(.configuration, message, hint: hint) }
+    public static func usage(_ message: String, hint: String? = nil, subject: Subject? = nil) -> FanoutError {
+        FanoutError(.usage, message, hint: hint, subject: subject)
+    }
+    public static func configuration(_ message: String, hint: String? = nil, subject: Subject? = nil) -> FanoutError {
+        FanoutError(.configuration, message, hint: hint, subject: subject)
+    }
     public static func checkFailed(_ message: String) -> FanoutError { FanoutError(.checkFailed, message) }
-    public static func network(_ message: String, hint: String? = nil) -> FanoutError { FanoutError(.other, message, hint: hint) }
+    public static func network(_ message: String, hint: String? = nil, subject: Subject? = nil) -> FanoutError {
+        FanoutError(.other, message, hint: hint, subject: subject)
+    }
     public static func aws(_ error: AWSServiceError) -> FanoutError { FanoutError(.aws(error), error.description) }
 
     /// The exit-code table (README "Exit codes").
