@@ -2,7 +2,7 @@ import FanoutCLI
 
 /// A small command tree shaped like fanout's, shared by the parser, help and completion tests.
 enum TestSpec {
-    static let noop: CommandRun = { _ in }
+    static let noop: CommandRun = { _ in { _ in } }
 
     static let globalOptions: [OptionSpec] = [
         .value("region", "REGION", help: "AWS region to use; overrides AWS_REGION and the profile."),

@@ -1,40 +1,38 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Where fanout writes: data to stdout, everything else to stderr. Knows whether each is a terminal and whether
-/// colour is allowed (a TTY, no NO_COLOR, TERM not dumb, no --no-color).
-public final class Terminal: @unchecked Sendable {
-    public let stdoutIsTTY: Bool
-    public let stderrIsTTY: Bool
-    public let color: Bool
-    public let width: Int
-    private let lock = Lock()
+/// Somewhere fanout writes text: a file descriptor of the process, or a buffer in tests.
+public protocol OutputSink: Sendable {
+    func write(_ text: String)
+}
 
-    public init(noColor: Bool, environment: Environment) {
-        stdoutIsTTY = isatty(STDOUT_FILENO) == 1
-        stderrIsTTY = isatty(STDERR_FILENO) == 1
-        let dumb = environment["TERM"] == "dumb"
-        color = stdoutIsTTY && !noColor && environment["NO_COLOR"] == nil && !dumb
-        var size = winsize()
-        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { width = Int(size.ws_col) } else { width = 100 }
-    }
+/// A file descriptor (stdout or stderr). Writes are serialised, so lines from concurrent tasks never interleave.
+/// A closed pipe (`fanout scan | head`) ends the process quietly with status 0: what was asked for was read.
+public final class FileSink: OutputSink {
+    public let fd: Int32
+    private let lock = Mutex(())
 
-    /// Writes data to stdout. A closed pipe (`fanout scan | head`) ends the process quietly with status 0.
-    public func out(_ text: String) {
-        lock.locked { Self.write(STDOUT_FILENO, text) }
-    }
+    public init(_ fd: Int32) { self.fd = fd }
 
-    /// Writes a line of chatter to stderr.
-    public func err(_ text: String) {
-        lock.locked { Self.write(STDERR_FILENO, text) }
+    public static let standardOutput = FileSink(STDOUT_FILENO)
+    public static let standardError = FileSink(STDERR_FILENO)
+
+    public var isTerminal: Bool { isatty(fd) == 1 }
+
+    public func write(_ text: String) {
+        lock.withLock { _ in Self.write(fd, text) }
     }
 
     static func write(_ fd: Int32, _ text: String) {
         var bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }  // non-empty buffer
+            let n = bytes.withUnsafeMutableBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return Glibc.write(fd, base + offset, buffer.count - offset)
+            }
             if n < 0 {
                 if errno == EINTR { continue }
                 if errno == EPIPE { exit(0) }
@@ -43,6 +41,59 @@ public final class Terminal: @unchecked Sendable {
             offset += n
         }
     }
+}
+
+/// Collects what a command writes, for tests that run commands in-process.
+public final class BufferSink: OutputSink {
+    private let buffer = Mutex("")
+
+    public init() {}
+
+    public func write(_ text: String) { buffer.withLock { $0 += text } }
+
+    /// Everything written so far.
+    public var text: String { buffer.withLock { $0 } }
+}
+
+/// Where fanout writes: data to stdout, everything else to stderr. Knows whether each is a terminal and whether
+/// colour is allowed (a TTY, no NO_COLOR, TERM not dumb, no --no-color). A value: copies share the sinks.
+public struct Terminal: Sendable {
+    public let stdout: any OutputSink
+    public let stderr: any OutputSink
+    public let stdoutIsTTY: Bool
+    public let stderrIsTTY: Bool
+    public let stdinIsTTY: Bool
+    public let color: Bool
+    public let width: Int
+
+    public init(stdout: any OutputSink, stderr: any OutputSink, stdoutIsTTY: Bool = false, stderrIsTTY: Bool = false,
+                stdinIsTTY: Bool = false, color: Bool = false, width: Int = 100)
+    {
+        self.stdout = stdout
+        self.stderr = stderr
+        self.stdoutIsTTY = stdoutIsTTY
+        self.stderrIsTTY = stderrIsTTY
+        self.stdinIsTTY = stdinIsTTY
+        self.color = color
+        self.width = width
+    }
+
+    /// The process's own stdout and stderr, with colour decided as the style guide says.
+    public static func process(noColor: Bool, environment: Environment) -> Terminal {
+        let stdoutIsTTY = isatty(STDOUT_FILENO) == 1
+        let dumb = environment["TERM"] == "dumb"
+        var size = winsize()
+        let width = ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 100
+        return Terminal(stdout: FileSink.standardOutput, stderr: FileSink.standardError, stdoutIsTTY: stdoutIsTTY,
+                        stderrIsTTY: isatty(STDERR_FILENO) == 1, stdinIsTTY: isatty(STDIN_FILENO) == 1,
+                        color: stdoutIsTTY && !noColor && environment["NO_COLOR"] == nil && !dumb, width: width)
+    }
+
+    /// Writes data to stdout.
+    public func out(_ text: String) { stdout.write(text) }
+
+    /// Writes chatter to stderr.
+    public func err(_ text: String) { stderr.write(text) }
 
     /// Wraps text in an ANSI style when colour is on.
     public func style(_ text: String, _ code: String) -> String {
@@ -54,16 +105,4 @@ public final class Terminal: @unchecked Sendable {
     public func red(_ text: String) -> String { style(text, "31") }
     public func green(_ text: String) -> String { style(text, "32") }
     public func yellow(_ text: String) -> String { style(text, "33") }
-}
-
-/// A pthread mutex with a scoped `locked`.
-final class Lock: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-    func locked<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body()
-    }
 }

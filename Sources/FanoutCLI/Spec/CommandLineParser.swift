@@ -123,7 +123,9 @@ public struct CommandLineParser: Sendable {
         for option in globalOptions + command.options {
             if let defaultValue = option.defaultValue { defaults[option.long] = defaultValue }
         }
-        let parsed = ParsedArguments(commandPath: path.map(\.name), options: values, defaults: defaults, arguments: arguments)
+        let declared = Set((globalOptions + command.options).map(\.long) + command.arguments.map(\.name))
+        let parsed = ParsedArguments(commandPath: path.map(\.name), options: values, defaults: defaults, arguments: arguments,
+                                     declared: declared)
         return .run(command, parsed)
     }
 

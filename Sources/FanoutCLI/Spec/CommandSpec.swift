@@ -138,8 +138,12 @@ public struct Example: Sendable {
     }
 }
 
-/// The body of a command, given the parsed command line.
-public typealias CommandRun = @Sendable (ParsedArguments) async throws -> Void
+/// A command's body in two steps. The `CommandRun` is the parse step: it turns the parsed command line into
+/// typed, validated options, and throws a usage error before any network call or file write. The
+/// `PreparedCommand` it returns runs those options.
+public typealias CommandRun = @Sendable (ParsedArguments) throws -> PreparedCommand
+/// A parsed and validated command, ready to run with what the process provides.
+public typealias PreparedCommand = @Sendable (CommandContext) async throws -> Void
 
 /// A node of the command tree: the root program, a group such as `dlq`, or a leaf such as `dlq redrive`.
 ///

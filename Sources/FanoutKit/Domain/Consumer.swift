@@ -175,14 +175,10 @@ public struct QueueConsumer: Sendable {
                          receiveCount: message.sqs.receiveCount, milliseconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6)
         }
         if let failure { return event(.failed, failure) }
-        let item: JSONValue = [
-            "consumer_id": ["S": .string(consumerId)], "message_id": ["S": .string(message.messageId)],
-            "body": ["S": .string(message.body)], "queue": ["S": .string(queueName)],
-            "sqs_message_id": ["S": .string(message.sqs.messageId)],
-            "processed_at": ["N": .string(String(format: "%.3f", Date().timeIntervalSince1970))],
-        ]
+        let record = ProcessedRecord(consumerId: consumerId, messageId: message.messageId, body: message.body, queue: queueName,
+                                     sqsMessageId: message.sqs.messageId, processedAt: Date().timeIntervalSince1970)
         do {
-            let written = try await dynamodb.putItem(table, item: item, condition: "attribute_not_exists(message_id)")
+            let written = try await dynamodb.putItem(table, item: record.item, condition: ProcessedRecord.writeOnce)
             return event(written ? .persisted : .duplicate, nil)
         } catch {
             return event(.failed, "\(FanoutError.wrap(error).message)")

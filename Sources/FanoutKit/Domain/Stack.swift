@@ -122,7 +122,7 @@ public struct Stack: Sendable {
             _ = try await ddb.describeTable(spec.tableName)
             note(StackChange(kind: "table", name: spec.tableName, action: .found))
         } catch let e as AWSServiceError where e.code == "ResourceNotFoundException" {
-            try await ddb.createTable(spec.tableName, hashKey: "consumer_id", rangeKey: "message_id")
+            try await ddb.createTable(spec.tableName, hashKey: ProcessedRecord.hashKey, rangeKey: ProcessedRecord.rangeKey)
             for _ in 0..<120 {
                 if try await ddb.describeTable(spec.tableName)["TableStatus"]?.string == "ACTIVE" { break }
                 try await Task.sleep(nanoseconds: 500_000_000)

@@ -57,12 +57,12 @@ public struct TerraformOutputs: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw FanoutError.configuration(exists ? "outputs.json: cannot read \(path)" : "outputs.json: \(path) does not exist",
-                                            hint: "run 'fanout stack up' or 'terraform apply', or pass --outputs PATH (or set FANOUT_OUTPUTS)")
+                                            hint: "run 'fanout stack up' or 'terraform apply'", subject: .outputsFile)
         }
         do {
             return TerraformOutputs(path: path, document: try JSONValue.parse(Array(data)))
         } catch let error as JSONParseError {
-            throw FanoutError.configuration("outputs.json: \(path) is not valid JSON: \(error)")
+            throw FanoutError.configuration("outputs.json: \(path) is not valid JSON: \(error)", subject: .outputsFile)
         }
     }
 
@@ -84,7 +84,8 @@ public struct TerraformOutputs: Sendable {
             if let cached = cache[filter] { return try cached.get() }
             return try JQProgram(filter).run(document)
         } catch let failure as JQProgram.Failure {
-            throw FanoutError.configuration("outputs.json: \(path): the \(role.rawValue) filter '\(filter)' failed: \(failure.message)")
+            throw FanoutError.configuration("outputs.json: \(path): the \(role.rawValue) filter '\(filter)' failed: \(failure.message)",
+                                            subject: .outputsFilter(role.rawValue))
         }
     }
 
@@ -116,7 +117,7 @@ public struct TerraformOutputs: Sendable {
         let values = try evaluate(filter, role: role)
         guard values.count == 1, let s = values[0].string, !s.isEmpty else {
             throw FanoutError.configuration("outputs.json: \(path): the \(role.rawValue) filter '\(filter)' yielded \(Self.describe(values)); expected one string (the \(role.noun))",
-                                            hint: "pass --\(role.rawValue)-filter with a jq filter that yields it, or --\(Self.overrideOption(role))")
+                                            subject: .outputsFilter(role.rawValue))
         }
         return s
     }
@@ -130,19 +131,9 @@ public struct TerraformOutputs: Sendable {
         let strings = flat.compactMap(\.string)
         guard !strings.isEmpty, strings.count == flat.count, !strings.contains(where: \.isEmpty) else {
             throw FanoutError.configuration("outputs.json: \(path): the \(role.rawValue) filter '\(filter)' yielded \(Self.describe(values)); expected strings (the \(role.noun))",
-                                            hint: "pass --\(role.rawValue)-filter with a jq filter that yields them, or --\(Self.overrideOption(role))")
+                                            subject: .outputsFilter(role.rawValue))
         }
         return strings
-    }
-
-    static func overrideOption(_ role: OutputRole) -> String {
-        switch role {
-        case .topic: return "topic ARN"
-        case .queues: return "queue URL"
-        case .dlqs: return "dlq URL"
-        case .table: return "table NAME"
-        case .api: return "api URL"
-        }
     }
 
     /// "nothing", "null", "a number (3)", "2 values: …" — what a filter yielded, briefly.

@@ -1,18 +1,21 @@
 import FanoutKit
 
 /// `fanout whoami`: STS GetCallerIdentity, to check credentials, region and endpoints.
-enum WhoamiCommand {
+enum WhoamiCommand: LeafCommand {
+    struct Options: CommandOptions {
+        init(_ args: ParsedArguments) throws {}
+    }
+
     static var spec: CommandSpec {
         CommandSpec(
             name: "whoami",
             abstract: "Show the AWS identity, region and endpoint fanout resolves to.",
             discussion: "Calls STS GetCallerIdentity with the resolved credentials; says where each setting came from.",
-            examples: [Example("fanout whoami --profile prod", "Which account and role the prod profile reaches")],
-            run: { args in try await run(CommandContext(args)) })
+            examples: [Example("fanout whoami --profile prod", "Which account and role the prod profile reaches")])
     }
 
-    static func run(_ context: CommandContext) async throws {
-        let session = try await context.session()
+    static func run(_ options: Options, _ context: CommandContext) async throws {
+        let session = try context.session()
         let identity = try await session.sts.getCallerIdentity()
         let source = await session.credentialSource
         let json: JSONValue = [

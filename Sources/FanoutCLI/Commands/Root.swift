@@ -29,20 +29,12 @@ public enum FanoutCommand {
                 Example("fanout whoami --profile prod", "Check which identity a profile resolves to"),
             ],
             subcommands: [
-                StackCommand.spec,
-                PublishCommand.spec,
-                QueuesCommand.spec,
-                PollCommand.spec,
-                ConsumeCommand.spec,
-                ScanCommand.spec,
-                RouteCommand.spec,
-                DLQCommand.spec,
-                AlarmsCommand.spec,
-                VerifyCommand.spec,
-                WhoamiCommand.spec,
-                CompletionsCommand.spec,
-                VersionCommand.spec,
-                ReferenceCommand.spec,
+                QueuesCommand.command,
+                ScanCommand.command,
+                WhoamiCommand.command,
+                CompletionsCommand.command,
+                VersionCommand.command,
+                ReferenceCommand.command,
             ])
     }
 

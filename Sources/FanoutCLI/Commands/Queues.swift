@@ -1,7 +1,15 @@
 import FanoutKit
 
 /// `fanout queues`: every queue and DLQ with its depth, fetched concurrently.
-enum QueuesCommand {
+enum QueuesCommand: LeafCommand {
+    struct Options: CommandOptions {
+        var resources: ResourceOptions
+
+        init(_ args: ParsedArguments) throws {
+            resources = try ResourceOptions(args, roles: [.queues, .dlqs])
+        }
+    }
+
     static var spec: CommandSpec {
         CommandSpec(
             name: "queues",
@@ -14,14 +22,14 @@ enum QueuesCommand {
             examples: [
                 Example("fanout queues", "All queues from terraform/outputs.json"),
                 Example("fanout queues --queue orders --queue payments -o json", "Named queues, as JSON"),
-            ],
-            run: { args in try await run(CommandContext(args)) })
+            ])
     }
 
-    static func run(_ context: CommandContext) async throws {
-        let session = try await context.session()
-        let queues = try await context.queueURLs(session)
-        let dlqs = try await context.dlqURLs(session, required: false)
+    static func run(_ options: Options, _ context: CommandContext) async throws {
+        let session = try context.session()
+        let resources = context.resources(options.resources)
+        let queues = try await resources.queueURLs(session.sqs)
+        let dlqs = try await resources.dlqURLs(session.sqs, required: false)
         let snapshots = try await QueueSnapshot.fetch(sqs: session.sqs, queues: queues, dlqs: dlqs)
         context.emit(json: .array(snapshots.map(\.json)), ndjson: false) {
             render(snapshots, context.terminal)
