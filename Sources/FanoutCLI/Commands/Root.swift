@@ -30,6 +30,8 @@ public enum FanoutCommand {
             ],
             subcommands: [
                 QueuesCommand.command,
+                PollCommand.command,
+                ConsumeCommand.command,
                 ScanCommand.command,
                 WhoamiCommand.command,
                 CompletionsCommand.command,

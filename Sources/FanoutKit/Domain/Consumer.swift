@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 
 /// A message as the consumer Lambdas see it: the SNS envelope unwrapped when there is one (raw delivery has none).
@@ -24,47 +25,47 @@ public struct ConsumedMessage: Sendable {
 }
 
 /// Which messages a consumer is made to fail: none, all, or those a jq condition on the body matches.
-/// The condition is compiled once per consumer; a rule is used by one worker task at a time.
-public final class FailureRule: @unchecked Sendable {
-    let program: JQProgram?
-    let always: Bool
-    private let lock = NSLock()
-    private var enabled = true
+/// The condition is compiled once per consumer. The compiled program lives inside the mutex, so evaluations
+/// are serialised and `disable()` may come from another task (verify heals the consumer while it runs).
+public final class FailureRule: Sendable {
+    private struct State {
+        var program: JQProgram?
+        var always: Bool
+        var enabled = true
+    }
+
+    private let state: Mutex<State>
 
     /// Stops failing from now on (verify's DLQ test heals the consumer before it redrives).
     public func disable() {
-        lock.lock()
-        enabled = false
-        lock.unlock()
+        state.withLock { $0.enabled = false }
     }
 
     public static let never = FailureRule()
 
     private init() {
-        program = nil
-        always = false
+        state = Mutex(State(program: nil, always: false, enabled: false))
     }
 
     /// `failWhen` (a jq condition) restricts the failures to matching messages; otherwise `always` fails every one.
     public init(failWhen: String?, always: Bool) throws {
-        program = try failWhen.map { try JQProgram($0) }
-        self.always = always
+        let program = try failWhen.map { try JQProgram($0) }
+        state = Mutex(State(program: program, always: always))
     }
 
     /// Why this message must fail, or nil to process it.
     func reason(for message: ConsumedMessage) throws -> String? {
-        lock.lock()
-        let active = enabled
-        lock.unlock()
-        guard active else { return nil }
-        if let program {
-            return try program.isTrue(for: message.filterInput) ? "--fail-when matched" : nil
+        let input = message.filterInput
+        return try state.withLock { state -> String? in
+            guard state.enabled else { return nil }
+            if let program = state.program {
+                return try program.isTrue(for: input) ? "the failure condition matched" : nil
+            }
+            return state.always ? "this consumer is set to fail" : nil
         }
-        return always ? "--fail-queue" : nil
     }
 }
 
-/// What happened to one message.
 public struct ConsumeEvent: Sendable {
     public enum Outcome: String, Sendable { case persisted, duplicate, handled, failed }
     public var consumerId: String

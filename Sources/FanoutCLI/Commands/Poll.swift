@@ -2,7 +2,27 @@ import FanoutKit
 import Foundation
 
 /// `fanout poll`: the seed's `make poll` — the lifecycle of every queue, live.
-enum PollCommand {
+enum PollCommand: LeafCommand {
+    /// The longest --interval and --timeout: a day and a week.
+    static let maxInterval = 86_400.0
+    static let maxTimeout = 604_800.0
+
+    struct Options: CommandOptions {
+        var interval: Double
+        var once: Bool
+        var untilDrained: Bool
+        var timeout: Double?
+        var resources: ResourceOptions
+
+        init(_ args: ParsedArguments) throws {
+            interval = args.defaulted(try args.seconds("interval", max: PollCommand.maxInterval), "interval")
+            once = args.flag("once")
+            untilDrained = args.flag("until-drained")
+            timeout = try args.seconds("timeout", max: PollCommand.maxTimeout)
+            resources = try ResourceOptions(args, roles: [.queues, .dlqs])
+        }
+    }
+
     static var spec: CommandSpec {
         CommandSpec(
             name: "poll",
@@ -22,59 +42,43 @@ enum PollCommand {
             examples: [
                 Example("fanout poll", "Watch until Ctrl-C, as make poll"),
                 Example("fanout poll --until-drained --timeout 300 --interval 2", "Wait for consumers to drain the queues"),
-            ],
-            run: { args in try await run(CommandContext(args)) })
+            ])
     }
 
-    static func run(_ context: CommandContext) async throws {
-        let interval = try context.args.double("interval") ?? 10
-        guard interval > 0 else { throw FanoutError.usage("--interval must be greater than 0") }
-        let timeout = try context.args.double("timeout")
-        if let timeout, timeout <= 0 { throw FanoutError.usage("--timeout must be greater than 0") }
-        let once = context.args.flag("once"), untilDrained = context.args.flag("until-drained")
-        let session = try await context.session()
-        let queues = try await context.queueURLs(session)
-        let dlqs = try await context.dlqURLs(session, required: false)
-        let live = context.terminal.stdoutIsTTY && context.format == .table && !once
-        let started = DispatchTime.now().uptimeNanoseconds
+    static func run(_ options: Options, _ context: CommandContext) async throws {
+        let session = try context.session()
+        let resources = context.resources(options.resources)
+        let queues = try await resources.queueURLs(session.sqs)
+        let dlqs = try await resources.dlqURLs(session.sqs, required: false)
+        let watch = QueueWatch(sqs: session.sqs, queues: queues, dlqs: dlqs, interval: options.interval, once: options.once,
+                               untilDrained: options.untilDrained, timeout: options.timeout)
+        let terminal = context.terminal
+        let live = terminal.stdoutIsTTY && context.format == .table && !options.once
         var history: [String: [Int]] = [:]
         var drawnLines = 0
-        if live { context.terminal.out("\u{1B}[?25l") }
-        let signals = SignalTrap([SIGINT]) {
-            if live { Terminal.write(STDOUT_FILENO, "\u{1B}[?25h\n") }
-            exit(130)
-        }
-        defer {
-            signals.release()
-            if live { context.terminal.out("\u{1B}[?25h") }
-        }
-        while true {
-            let snapshots = try await QueueSnapshot.fetch(sqs: session.sqs, queues: queues, dlqs: dlqs)
-            let now = Date()
-            for s in snapshots { history[s.url, default: []].append(s.total); if history[s.url]!.count > 30 { history[s.url]!.removeFirst() } }
-            switch (context.format, live) {
-            case (.json, _):
-                context.terminal.out(JSONValue.object([("time", .string(ISO8601.format(now))), ("queues", .array(snapshots.map(\.json)))]).serialized() + "\n")
-            case (.table, true):
-                let text = liveTable(snapshots, history: history, time: now, terminal: context.terminal)
-                if drawnLines > 0 { context.terminal.out("\u{1B}[\(drawnLines)A\u{1B}[J") }
-                context.terminal.out(text)
-                drawnLines = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
-            case (.table, false):
-                context.terminal.out(block(snapshots, time: now))
+        if live { terminal.out("\u{1B}[?25l") }
+        // Ctrl-C cancels this task: the watch ends, the cursor comes back, and the runner reports 130.
+        defer { if live { terminal.out("\u{1B}[?25h\n") } }
+        for try await event in watch.events() {
+            switch event {
+            case .snapshot(let snapshots, let now):
+                for s in snapshots { history[s.url, default: []].append(s.total); history[s.url] = history[s.url].map { Array($0.suffix(30)) } }
+                switch (context.format, live) {
+                case (.json, _):
+                    terminal.out(JSONValue.object([("time", .string(ISO8601.format(now))), ("queues", .array(snapshots.map(\.json)))]).serialized() + "\n")
+                case (.table, true):
+                    let text = liveTable(snapshots, history: history, time: now, terminal: terminal)
+                    if drawnLines > 0 { terminal.out("\u{1B}[\(drawnLines)A\u{1B}[J") }
+                    terminal.out(text)
+                    drawnLines = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
+                case (.table, false):
+                    terminal.out(block(snapshots, time: now))
+                }
+            case .drained:
+                return
+            case .timedOut:
+                throw FanoutError.checkFailed("timed out after \(JSONValue.format(options.timeout ?? 0)) s" + (options.untilDrained ? " before the queues drained" : ""))
             }
-            let drained = snapshots.filter { !$0.isDLQ }.allSatisfy { $0.total == 0 }
-            if once { return }
-            if untilDrained && drained { return }
-            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-            if let timeout, elapsed + interval > timeout {
-                let remaining = timeout - elapsed
-                if remaining > 0 { try await Task.sleep(nanoseconds: UInt64(remaining * 1e9)) }
-                let last = try await QueueSnapshot.fetch(sqs: session.sqs, queues: queues, dlqs: dlqs)
-                if untilDrained && last.filter({ !$0.isDLQ }).allSatisfy({ $0.total == 0 }) { return }
-                throw FanoutError.checkFailed("timed out after \(JSONValue.format(timeout)) s" + (untilDrained ? " before the queues drained" : ""))
-            }
-            try await Task.sleep(nanoseconds: UInt64(interval * 1e9))
         }
     }
 
