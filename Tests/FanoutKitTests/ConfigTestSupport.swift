@@ -1,10 +1,12 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import FanoutKit
 
 /// A temporary HOME holding `.aws/config` and `.aws/credentials`, removed again when the test is done.
-final class ConfigSandbox: @unchecked Sendable {
+/// Sendable: its only state is an immutable path; the files it writes are the test's own.
+final class ConfigSandbox: Sendable {
     let home: String
 
     init(config: String? = nil, credentials: String? = nil) throws {
@@ -81,15 +83,14 @@ actor RecordingRoleAssumer: RoleAssumer {
 }
 
 /// A clock tests can move.
-final class TestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
+final class TestClock: Sendable {
+    private let current: Mutex<Date>
 
-    init(_ start: Date = Date(timeIntervalSince1970: 1_700_000_000)) { current = start }
+    init(_ start: Date = Date(timeIntervalSince1970: 1_700_000_000)) { current = Mutex(start) }
 
-    var now: Date { lock.withLock { current } }
+    var now: Date { current.withLock { $0 } }
 
-    func advance(_ seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
+    func advance(_ seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }
 
 /// Resolves the standard chain for a context with a recording assumer in eu-west-1.

@@ -49,7 +49,7 @@ struct RegionResolverTests {
         }
         #expect(
             error?.message
-                == "No AWS region: pass --region, or set AWS_REGION or AWS_DEFAULT_REGION, or set region in the "
+                == "No AWS region: set AWS_REGION or AWS_DEFAULT_REGION, or set region in the "
                 + "profile (~/.aws/config [default])")
         let named = await configurationError {
             _ = try RegionResolver(config: try sandbox.context(profile: "dev")).resolve(flag: nil)

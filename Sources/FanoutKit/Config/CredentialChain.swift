@@ -110,7 +110,7 @@ public struct CredentialChain: Sendable {
         message += sources.map(\.attemptDescription).joined(separator: ", ") + "."
         for note in notes { message += " " + note }
         return .configuration(
-            message, hint: "run 'aws configure', set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --profile")
+            message, hint: "run 'aws configure', or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", subject: .profile)
     }
 
     /// Why the usual places may have come up empty, to save the user a guess.

@@ -74,8 +74,8 @@ public struct RegionResolver: Sendable {
             ? "aws configure set region <region>"
             : "aws configure set region <region> --profile \(config.profile.name)"
         return .configuration(
-            "No AWS region: pass --region, or set AWS_REGION or AWS_DEFAULT_REGION, or set region in the profile "
+            "No AWS region: set AWS_REGION or AWS_DEFAULT_REGION, or set region in the profile "
                 + "(\(config.files.configFileDisplayPath) \(header))",
-            hint: "for example 'export AWS_REGION=us-east-1', or '\(setCommand)'")
+            hint: "for example 'export AWS_REGION=us-east-1', or '\(setCommand)'", subject: .region)
     }
 }

@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 
 /// What fanout reads from Terraform's outputs.json, each through a jq filter the user can replace.
@@ -30,13 +31,12 @@ public enum OutputRole: String, Sendable, CaseIterable {
 }
 
 /// Filter results already computed for one outputs.json, shared by the copies of a `TerraformOutputs`.
-private final class FilterResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var results: [String: Result<[JSONValue], JQProgram.Failure>] = [:]
+private final class FilterResults: Sendable {
+    private let results = Mutex<[String: Result<[JSONValue], JQProgram.Failure>]>([:])
 
     subscript(filter: String) -> Result<[JSONValue], JQProgram.Failure>? {
-        get { lock.lock(); defer { lock.unlock() }; return results[filter] }
-        set { lock.lock(); defer { lock.unlock() }; results[filter] = newValue }
+        get { results.withLock { $0[filter] } }
+        set { results.withLock { $0[filter] = newValue } }
     }
 }
 
