@@ -55,22 +55,49 @@ public final class BufferSink: OutputSink {
     public var text: String { buffer.withLock { $0 } }
 }
 
+/// Where fanout reads lines from: the process's stdin, or a text in tests.
+public protocol InputSource: Sendable {
+    /// The next line without its newline; nil at the end of the input.
+    func readLine() -> String?
+}
+
+/// The process's stdin.
+public struct StandardInput: InputSource {
+    public init() {}
+    public func readLine() -> String? { Swift.readLine(strippingNewline: true) }
+}
+
+/// A fixed text read line by line, for tests.
+public final class TextInput: InputSource {
+    private let lines: Mutex<ArraySlice<String>>
+
+    public init(_ text: String) {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        self.lines = Mutex(lines[...])
+    }
+
+    public func readLine() -> String? { lines.withLock { $0.popFirst() } }
+}
+
 /// Where fanout writes: data to stdout, everything else to stderr. Knows whether each is a terminal and whether
 /// colour is allowed (a TTY, no NO_COLOR, TERM not dumb, no --no-color). A value: copies share the sinks.
 public struct Terminal: Sendable {
     public let stdout: any OutputSink
     public let stderr: any OutputSink
+    public let stdin: any InputSource
     public let stdoutIsTTY: Bool
     public let stderrIsTTY: Bool
     public let stdinIsTTY: Bool
     public let color: Bool
     public let width: Int
 
-    public init(stdout: any OutputSink, stderr: any OutputSink, stdoutIsTTY: Bool = false, stderrIsTTY: Bool = false,
-                stdinIsTTY: Bool = false, color: Bool = false, width: Int = 100)
+    public init(stdout: any OutputSink, stderr: any OutputSink, stdin: any InputSource = TextInput(""), stdoutIsTTY: Bool = false,
+                stderrIsTTY: Bool = false, stdinIsTTY: Bool = false, color: Bool = false, width: Int = 100)
     {
         self.stdout = stdout
         self.stderr = stderr
+        self.stdin = stdin
         self.stdoutIsTTY = stdoutIsTTY
         self.stderrIsTTY = stderrIsTTY
         self.stdinIsTTY = stdinIsTTY
@@ -84,7 +111,7 @@ public struct Terminal: Sendable {
         let dumb = environment["TERM"] == "dumb"
         var size = winsize()
         let width = ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 100
-        return Terminal(stdout: FileSink.standardOutput, stderr: FileSink.standardError, stdoutIsTTY: stdoutIsTTY,
+        return Terminal(stdout: FileSink.standardOutput, stderr: FileSink.standardError, stdin: StandardInput(), stdoutIsTTY: stdoutIsTTY,
                         stderrIsTTY: isatty(STDERR_FILENO) == 1, stdinIsTTY: isatty(STDIN_FILENO) == 1,
                         color: stdoutIsTTY && !noColor && environment["NO_COLOR"] == nil && !dumb, width: width)
     }

@@ -55,9 +55,9 @@ enum InProcess {
     /// One transport for every in-process run, as the binary has one per process.
     static let transport = CurlTransport()
 
-    static func run(_ argv: [String], environment: [String: String]) async -> RunResult {
+    static func run(_ argv: [String], environment: [String: String], stdin: String? = nil) async -> RunResult {
         let out = BufferSink(), err = BufferSink()
-        let terminal = Terminal(stdout: out, stderr: err)
+        let terminal = Terminal(stdout: out, stderr: err, stdin: TextInput(stdin ?? ""))
         let status = await FanoutMain.run(argv, environment: Environment(environment), terminal: terminal, transport: transport,
                                           handlesSignals: false)
         return RunResult(status: status, stdout: out.text, stderr: err.text)
