@@ -29,8 +29,12 @@ public enum FanoutCommand {
                 Example("fanout whoami --profile prod", "Check which identity a profile resolves to"),
             ],
             subcommands: [
+                StackGroup.command,
+                PublishCommand.command,
                 QueuesCommand.command,
                 ScanCommand.command,
+                RouteCommand.command,
+                VerifyCommand.command,
                 WhoamiCommand.command,
                 CompletionsCommand.command,
                 VersionCommand.command,
