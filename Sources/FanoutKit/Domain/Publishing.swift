@@ -178,18 +178,10 @@ extension Publishing {
     /// most 256 KiB) with `concurrency` batches in flight, paced by `rate`. Entries SNS rejects are reported,
     /// not thrown; a call that fails ends the stream with its error. Cancelling the consumer cancels the calls.
     public static func publish(_ request: PublishRequest, sns: SNSClient) -> AsyncThrowingStream<PublishEvent, any Error> {
-        let (stream, continuation) = AsyncThrowingStream<PublishEvent, any Error>.makeStream()
-        let task = Task {
-            do {
-                let summary = try await publish(request, sns: sns) { continuation.yield($0) }
-                continuation.yield(.finished(summary))
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
-            }
+        .reporting { report in
+            let summary = try await publish(request, sns: sns, event: report)
+            report(.finished(summary))
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
     }
 
     static func publish(_ request: PublishRequest, sns: SNSClient, event: @Sendable (PublishEvent) -> Void) async throws -> PublishSummary {

@@ -60,18 +60,10 @@ public enum Routing {
                              attributes: [(name: String, value: MessageAttributeValue)], groupId: String?,
                              timeout: Double) -> AsyncThrowingStream<ProbeEvent, any Error>
     {
-        let (stream, continuation) = AsyncThrowingStream<ProbeEvent, any Error>.makeStream()
-        let task = Task {
-            do {
-                try await probe(session: session, topicArn: topicArn, subscriptions: subscriptions, message: message,
-                                attributes: attributes, groupId: groupId, timeout: timeout) { continuation.yield($0) }
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
-            }
+        .reporting { report in
+            try await probe(session: session, topicArn: topicArn, subscriptions: subscriptions, message: message,
+                            attributes: attributes, groupId: groupId, timeout: timeout, event: report)
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
     }
 
     static func probe(session: AWSSession, topicArn: String, subscriptions: [SNSSubscription], message: String,

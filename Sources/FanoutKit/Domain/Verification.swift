@@ -83,17 +83,7 @@ public struct Verification: Sendable {
     /// Runs every step in order, each one even when an earlier one failed; an error inside a step fails that
     /// step. The built-in consumers (with `consume`) stop when the stream ends or its consumer is cancelled.
     public func run() -> AsyncThrowingStream<Event, any Error> {
-        let (stream, continuation) = AsyncThrowingStream<Event, any Error>.makeStream()
-        let task = Task {
-            do {
-                try await steps { continuation.yield($0) }
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
-            }
-        }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
+        .reporting { report in try await steps(report) }
     }
 
     var consumerIds: [String] {
