@@ -273,3 +273,57 @@ public struct Stack: Sendable {
         return changes
     }
 }
+
+/// Whether one resource that outputs.json names exists, from `Stack.status`.
+public struct StackResourceStatus: Sendable, Equatable {
+    /// "topic", "queue", "dlq", "table" or "alarm".
+    public var kind: String
+    public var name: String
+    public var exists: Bool
+    /// What was found: a queue's depths, an alarm's state; nil for the topic and the table.
+    public var detail: String?
+
+    public init(kind: String, name: String, exists: Bool, detail: String? = nil) {
+        self.kind = kind
+        self.name = name
+        self.exists = exists
+        self.detail = detail
+    }
+}
+
+extension Stack {
+    /// Checks every resource outputs.json names (topic, queues, DLQs, table, alarms), with queue depths and
+    /// alarm states, in that order. A resource outputs.json does not name is left out; one that does not answer
+    /// is reported missing.
+    public func status(_ outputs: TerraformOutputs) async throws -> [StackResourceStatus] {
+        let queues = (try? outputs.strings(.queues)) ?? []
+        let dlqs = (try? outputs.strings(.dlqs)) ?? []
+        var resources: [StackResourceStatus] = []
+        if let topic = try? outputs.string(.topic) {
+            let exists = (try? await session.sns.getTopicAttributes(topic)) != nil
+            resources.append(StackResourceStatus(kind: "topic", name: QueueURL.nameFromArn(topic), exists: exists))
+        }
+        for (url, isDLQ) in queues.map({ ($0, false) }) + dlqs.map({ ($0, true) }) {
+            let kind = isDLQ ? "dlq" : "queue"
+            do {
+                let s = QueueSnapshot(url: url, isDLQ: isDLQ, attributes: try await session.sqs.getQueueAttributes(url, names: QueueSnapshot.attributeNames))
+                resources.append(StackResourceStatus(kind: kind, name: s.name, exists: true,
+                                                     detail: "\(s.delayed) delayed, \(s.inFlight) in flight, \(s.visible) visible"))
+            } catch {
+                resources.append(StackResourceStatus(kind: kind, name: QueueURL.name(url), exists: false))
+            }
+        }
+        if let table = try? outputs.string(.table) {
+            let exists = (try? await session.dynamodb.describeTable(table)) != nil
+            resources.append(StackResourceStatus(kind: "table", name: table, exists: exists))
+        }
+        let alarms = (outputs.document["alarms"]?.array ?? []).compactMap(\.string)
+        if !alarms.isEmpty {
+            let present = Dictionary(try await session.cloudwatch.describeAlarms(names: alarms).map { ($0.name, $0.state) }) { first, _ in first }
+            for name in alarms {
+                resources.append(StackResourceStatus(kind: "alarm", name: name, exists: present[name] != nil, detail: present[name]))
+            }
+        }
+        return resources
+    }
+}
