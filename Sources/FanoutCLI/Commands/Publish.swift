@@ -140,7 +140,7 @@ enum PublishCommand: LeafCommand {
         case .standardInput:
             if terminal.stdinIsTTY { throw FanoutError.usage("No message: pass it as an argument, with --file, or on stdin") }
             var lines: [String] = []
-            while let line = readLine(strippingNewline: true) { if !line.isEmpty { lines.append(line) } }
+            while let line = terminal.stdin.readLine() { if !line.isEmpty { lines.append(line) } }
             if lines.isEmpty { throw FanoutError.usage("No message: stdin was empty") }
             return lines
         }

@@ -10,7 +10,7 @@ enum Confirmation {
             throw FanoutError.usage("\(question) Not a terminal: pass --\(flag) to confirm")
         }
         context.terminal.err("\(question) [y/N] ")
-        let answer = readLine()?.lowercased() ?? ""
+        let answer = context.terminal.stdin.readLine()?.lowercased() ?? ""
         guard answer == "y" || answer == "yes" else { throw FanoutError(.interrupted, "cancelled") }
     }
 }
