@@ -147,7 +147,7 @@ import Testing
     }
 
     @Test func sectionsWithoutContentAreLeftOut() {
-        let page = HelpRenderer.render(path: [CommandSpec(name: "tool", abstract: "", run: { _ in })], globalOptions: [])
+        let page = HelpRenderer.render(path: [CommandSpec(name: "tool", abstract: "", run: { _ in { _ in } })], globalOptions: [])
         #expect(page == """
             USAGE: tool
 
@@ -163,7 +163,7 @@ import Testing
                 .value("dead-letter-queue-url", "URL", help: "The queue to read from."),
                 .flag("x", help: "Short."),
             ],
-            run: { _ in })
+            run: { _ in { _ in } })
         #expect(HelpRenderer.render(path: [command], globalOptions: []) == """
             OVERVIEW: Does things.
 
@@ -186,7 +186,7 @@ import Testing
                   tool --flag   one
                   tool          two
                 """,
-            run: { _ in })
+            run: { _ in { _ in } })
         #expect(HelpRenderer.render(path: [command], globalOptions: []).hasPrefix("""
             Some words that make up a paragraph.
 

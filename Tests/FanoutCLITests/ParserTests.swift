@@ -100,7 +100,7 @@ struct FailureCase: CustomTestStringConvertible, Sendable {
             Issue.record("dlq redrive did not parse")
             return
         }
-        #expect(try redrive.double("rate") == 0.5)
+        #expect(try redrive.number("rate", in: 0...10_000) == 0.5)
         #expect(redrive.argument("QUEUE") == "orders-dlq")
         #expect(redrive.arguments("QUEUE") == ["orders-dlq"])
     }
@@ -108,12 +108,12 @@ struct FailureCase: CustomTestStringConvertible, Sendable {
     @Test func badNumbersAreUsageErrors() throws {
         let parsed = ParsedArguments(commandPath: ["fanout", "poll"], options: ["count": ["x"], "rate": ["fast"], "ratio": ["nan"]])
         let intError = #expect(throws: FanoutError.self) { try parsed.int("count") }
-        #expect(intError?.message == "Invalid value 'x' for '--count': expected an integer")
+        #expect(intError?.message == "Invalid value 'x' for '--count': expected a whole number.")
         #expect(intError?.hint == "See 'fanout poll --help'.")
         #expect(intError?.exitCode == 252)
-        let doubleError = #expect(throws: FanoutError.self) { try parsed.double("rate") }
-        #expect(doubleError?.message == "Invalid value 'fast' for '--rate': expected a number")
-        #expect(throws: FanoutError.self) { try parsed.double("ratio") }
+        let doubleError = #expect(throws: FanoutError.self) { try parsed.number("rate", in: 0...10_000) }
+        #expect(doubleError?.message == "Invalid value 'fast' for '--rate': expected a number from 0 to 10000.")
+        #expect(throws: FanoutError.self) { try parsed.number("ratio", in: 0...1) }
     }
 
     static let failureCases: [FailureCase] = [
@@ -323,7 +323,7 @@ struct FailureCase: CustomTestStringConvertible, Sendable {
                         .value("--mode", "MODE", help: "", default: "slow", choices: ["fast"]),
                         .value("region", "REGION", help: ""),
                     ],
-                    run: { _ in }),
+                    run: { _ in { _ in } }),
                 CommandSpec(name: "empty", abstract: ""),
             ])
         #expect(broken.problems(globalOptions: [.value("region", "REGION", help: "")]) == [
