@@ -31,6 +31,8 @@ public enum FanoutCommand {
             subcommands: [
                 QueuesCommand.command,
                 ScanCommand.command,
+                DLQCommand.spec,
+                AlarmsCommand.command,
                 WhoamiCommand.command,
                 CompletionsCommand.command,
                 VersionCommand.command,

@@ -1,0 +1,16 @@
+import FanoutKit
+
+/// Destructive verbs ask on a terminal and need their --yes flag otherwise.
+enum Confirmation {
+    /// Returns when `confirmed` (the flag was given) or the user answers yes on the terminal.
+    /// - Throws: a usage error naming `--<flag>` when stdin or stderr is not a terminal; `.interrupted` on any other answer.
+    static func require(_ context: CommandContext, confirmed: Bool, flag: String, question: String) throws {
+        if confirmed { return }
+        guard context.terminal.stdinIsTTY, context.terminal.stderrIsTTY else {
+            throw FanoutError.usage("\(question) Not a terminal: pass --\(flag) to confirm")
+        }
+        context.terminal.err("\(question) [y/N] ")
+        let answer = readLine()?.lowercased() ?? ""
+        guard answer == "y" || answer == "yes" else { throw FanoutError(.interrupted, "cancelled") }
+    }
+}
