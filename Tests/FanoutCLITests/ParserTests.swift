@@ -100,7 +100,7 @@ struct FailureCase: CustomTestStringConvertible, Sendable {
             Issue.record("dlq redrive did not parse")
             return
         }
-        #expect(try redrive.number("rate", in: 0...10_000) == 0.5)
+        #expect(try redrive.number("rate", in: 0...100) == 0.5)
         #expect(redrive.argument("QUEUE") == "orders-dlq")
         #expect(redrive.arguments("QUEUE") == ["orders-dlq"])
     }
@@ -109,10 +109,9 @@ struct FailureCase: CustomTestStringConvertible, Sendable {
         let parsed = ParsedArguments(commandPath: ["fanout", "poll"], options: ["count": ["x"], "rate": ["fast"], "ratio": ["nan"]])
         let intError = #expect(throws: FanoutError.self) { try parsed.int("count") }
         #expect(intError?.message == "Invalid value 'x' for '--count': expected a whole number.")
-        #expect(intError?.hint == "See 'fanout poll --help'.")
         #expect(intError?.exitCode == 252)
-        let doubleError = #expect(throws: FanoutError.self) { try parsed.number("rate", in: 0...10_000) }
-        #expect(doubleError?.message == "Invalid value 'fast' for '--rate': expected a number from 0 to 10000.")
+        let doubleError = #expect(throws: FanoutError.self) { try parsed.number("rate", in: 0...10) }
+        #expect(doubleError?.message == "Invalid value 'fast' for '--rate': expected a number from 0 to 10.")
         #expect(throws: FanoutError.self) { try parsed.number("ratio", in: 0...1) }
     }
 

@@ -2,8 +2,8 @@ import FanoutKit
 
 /// Destructive verbs ask on a terminal and need their --yes flag otherwise.
 enum Confirmation {
-    /// Returns when `confirmed` (the flag was given) or the user answers yes on the terminal.
-    /// - Throws: a usage error naming `--<flag>` when stdin or stderr is not a terminal; `.interrupted` on any other answer.
+    /// Returns when `confirmed` (the flag was given) or the user answers yes on a terminal.
+    /// - Throws: a usage error off a terminal; `.interrupted` "cancelled" when the answer is not yes.
     static func require(_ context: CommandContext, confirmed: Bool, flag: String, question: String) throws {
         if confirmed { return }
         guard context.terminal.stdinIsTTY, context.terminal.stderrIsTTY else {

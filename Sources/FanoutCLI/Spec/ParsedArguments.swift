@@ -106,6 +106,13 @@ public struct ParsedArguments: Sendable {
         return value
     }
 
+    /// The value read for an option whose spec declares a default, so it is never nil: the default is written
+    /// once, in the spec. A nil here means the spec lost its default, a programming error the parse tests catch.
+    public func defaulted<T>(_ value: T?, _ long: String) -> T {
+        guard let value else { preconditionFailure("--\(long) of \(commandPath.joined(separator: " ")) has no default in its spec") }
+        return value
+    }
+
     /// The positional for this argument name (the first one, for a variadic argument).
     public func argument(_ name: String) -> String? {
         check(name)
