@@ -12,6 +12,22 @@ enum DLQCommand {
     static let queueArgument = ArgumentSpec(name: "queue", help: "A DLQ: its number in outputs.json (1…), name or URL (default: every DLQ)",
                                             isOptional: true)
 
+    /// The options of the leaves that take only a DLQ (`tasks`, `cancel`): the queue argument and --dlq.
+    struct QueueOptions: CommandOptions {
+        var queue: String?
+        var resources: ResourceOptions
+
+        init(_ args: ParsedArguments) throws {
+            queue = args.argument("queue")
+            resources = try ResourceOptions(args, roles: [.dlqs])
+        }
+    }
+
+    /// The spec of a leaf that takes only a DLQ.
+    static func queueSpec(_ name: String, _ abstract: String) -> CommandSpec {
+        CommandSpec(name: name, abstract: abstract, arguments: [queueArgument], options: FanoutCommand.resourceOptions([.dlqs]))
+    }
+
     /// The DLQ the argument names (number, name or URL), or every DLQ from outputs.json / --dlq.
     static func fetch(_ queue: String?, _ resources: ResourceOptions, _ context: CommandContext, _ session: AWSSession) async throws -> [DeadLetterQueue] {
         let stack = context.resources(resources)

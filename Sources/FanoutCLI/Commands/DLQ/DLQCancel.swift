@@ -2,20 +2,9 @@ import FanoutKit
 
 /// `fanout dlq cancel`: cancel the running message move task of a DLQ.
 enum DLQCancelCommand: LeafCommand {
-    struct Options: CommandOptions {
-        var queue: String?
-        var resources: ResourceOptions
+    typealias Options = DLQCommand.QueueOptions
 
-        init(_ args: ParsedArguments) throws {
-            queue = args.argument("queue")
-            resources = try ResourceOptions(args, roles: [.dlqs])
-        }
-    }
-
-    static var spec: CommandSpec {
-        CommandSpec(name: "cancel", abstract: "Cancel the running message move task of a DLQ.", arguments: [DLQCommand.queueArgument],
-                    options: FanoutCommand.resourceOptions([.dlqs]))
-    }
+    static var spec: CommandSpec { DLQCommand.queueSpec("cancel", "Cancel the running message move task of a DLQ.") }
 
     static func run(_ options: Options, _ context: CommandContext) async throws {
         let session = try context.session()

@@ -3,20 +3,9 @@ import Foundation
 
 /// `fanout dlq tasks`: recent message move tasks of the DLQs.
 enum DLQTasksCommand: LeafCommand {
-    struct Options: CommandOptions {
-        var queue: String?
-        var resources: ResourceOptions
+    typealias Options = DLQCommand.QueueOptions
 
-        init(_ args: ParsedArguments) throws {
-            queue = args.argument("queue")
-            resources = try ResourceOptions(args, roles: [.dlqs])
-        }
-    }
-
-    static var spec: CommandSpec {
-        CommandSpec(name: "tasks", abstract: "List recent message move tasks of the DLQs.", arguments: [DLQCommand.queueArgument],
-                    options: FanoutCommand.resourceOptions([.dlqs]))
-    }
+    static var spec: CommandSpec { DLQCommand.queueSpec("tasks", "List recent message move tasks of the DLQs.") }
 
     static func run(_ options: Options, _ context: CommandContext) async throws {
         let session = try context.session()
