@@ -36,6 +36,8 @@ public enum FanoutCommand {
                 ConsumeCommand.command,
                 ScanCommand.command,
                 RouteCommand.command,
+                DLQCommand.spec,
+                AlarmsCommand.command,
                 VerifyCommand.command,
                 WhoamiCommand.command,
                 CompletionsCommand.command,

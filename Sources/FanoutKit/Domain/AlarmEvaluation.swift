@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Evaluates an alarm whose metric is an SQS queue attribute from the queue's current attributes, with the alarm's
 /// own threshold and comparison. CloudWatch's SQS metrics lag by minutes and moto never evaluates alarms: this is
 /// the verdict "now". It never sets alarm state.
@@ -25,6 +27,95 @@ public enum AlarmEvaluation {
         case "LessThanThreshold": return value < threshold
         case "LessThanOrEqualToThreshold": return value <= threshold
         default: return false
+        }
+    }
+}
+
+/// An alarm with, when asked for, its live verdict from the queue's current attributes.
+public struct AlarmStatus: Sendable, Equatable {
+    public struct Live: Sendable, Equatable {
+        public var value: Double
+        public var state: String
+    }
+
+    public var alarm: MetricAlarm
+    public var live: Live?
+
+    public init(alarm: MetricAlarm, live: Live?) {
+        self.alarm = alarm
+        self.live = live
+    }
+
+    /// The state `--expect` and `--wait` judge: the live verdict when there is one and live evaluation is on.
+    public func judged(live useLive: Bool) -> String { useLive ? (live?.state ?? alarm.state) : alarm.state }
+
+    /// Which alarms to look at.
+    public enum Selection: Sendable, Equatable {
+        case prefix(String)
+        case names([String])
+    }
+
+    /// The selected alarms sorted by name; with `live`, each evaluated concurrently from its queue.
+    public static func fetch(cloudwatch: CloudWatchClient, sqs: SQSClient, _ selection: Selection, live: Bool) async throws -> [AlarmStatus] {
+        var alarms: [MetricAlarm]
+        switch selection {
+        case .prefix(let prefix): alarms = try await cloudwatch.describeAlarms(prefix: prefix)
+        case .names(let names): alarms = try await cloudwatch.describeAlarms(names: names)
+        }
+        alarms.sort { $0.name < $1.name }
+        guard live else { return alarms.map { AlarmStatus(alarm: $0, live: nil) } }
+        return try await withThrowingTaskGroup(of: (Int, AlarmStatus).self) { group in
+            for (i, alarm) in alarms.enumerated() {
+                group.addTask {
+                    let verdict = try await AlarmEvaluation.evaluate(alarm, sqs: sqs)
+                    return (i, AlarmStatus(alarm: alarm, live: verdict.map { Live(value: $0.value, state: $0.state) }))
+                }
+            }
+            var rows = [AlarmStatus?](repeating: nil, count: alarms.count)
+            for try await (i, row) in group { rows[i] = row }
+            return rows.compactMap { $0 }
+        }
+    }
+
+    /// One look while waiting for a state.
+    public enum WaitEvent: Sendable, Equatable {
+        /// Not every alarm is in the state yet; another look follows after the interval.
+        case waiting([AlarmStatus])
+        /// Every alarm (at least one) is in the state: the last event.
+        case reached([AlarmStatus])
+        /// The timeout would pass before the next look: the last event.
+        case timedOut([AlarmStatus])
+    }
+
+    /// Looks every `interval` seconds until every selected alarm is judged `state`, or until the next look would
+    /// come after `timeout` seconds.
+    public static func wait(cloudwatch: CloudWatchClient, sqs: SQSClient, _ selection: Selection, live: Bool, for state: String,
+                            timeout: Double, interval: Double) -> AsyncThrowingStream<WaitEvent, any Error>
+    {
+        AsyncThrowingStream { continuation in
+            let producer = Task {
+                let started = DispatchTime.now().uptimeNanoseconds
+                do {
+                    while true {
+                        let rows = try await fetch(cloudwatch: cloudwatch, sqs: sqs, selection, live: live)
+                        if !rows.isEmpty && rows.allSatisfy({ $0.judged(live: live) == state }) {
+                            continuation.yield(.reached(rows))
+                            break
+                        }
+                        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                        if elapsed + interval > timeout {
+                            continuation.yield(.timedOut(rows))
+                            break
+                        }
+                        continuation.yield(.waiting(rows))
+                        try await Task.sleep(for: .seconds(interval))
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in producer.cancel() }
         }
     }
 }

@@ -1,9 +1,29 @@
 import FanoutKit
-import Foundation
 
 /// `fanout alarms`: the DLQ alarms, CloudWatch's state and (with --live) the verdict from the queues right now.
-enum AlarmsCommand {
+enum AlarmsCommand: LeafCommand {
     static let states = ["OK", "ALARM", "INSUFFICIENT_DATA"]
+    /// `--timeout` and `--interval`, in seconds.
+    static let maxTimeout = 86_400.0
+    static let maxInterval = 3_600.0
+
+    struct Options: CommandOptions {
+        var prefix: String?
+        var live: Bool
+        var expect: String?
+        var wait: String?
+        var timeout: Double
+        var interval: Double
+
+        init(_ args: ParsedArguments) throws {
+            prefix = try args.nonEmpty("prefix")
+            live = args.flag("live")
+            expect = args.string("expect")
+            wait = args.string("wait")
+            timeout = args.defaulted(try args.seconds("timeout", max: AlarmsCommand.maxTimeout), "timeout")
+            interval = args.defaulted(try args.seconds("interval", max: AlarmsCommand.maxInterval), "interval")
+        }
+    }
 
     static var spec: CommandSpec {
         CommandSpec(
@@ -21,72 +41,49 @@ enum AlarmsCommand {
                 .flag("live", help: "Also evaluate SQS alarms from the queues' current attributes"),
                 .value("expect", "state", help: "Exit 1 unless every alarm is in this state", choices: states),
                 .value("wait", "state", help: "Wait until every alarm is in this state", choices: states),
-                .value("timeout", "seconds", help: "With --wait: exit 1 after this long", default: "300"),
-                .value("interval", "seconds", help: "With --wait: seconds between checks", default: "5"),
+                .value("timeout", "seconds", help: "With --wait: exit 1 after this long (at most 86,400)", default: "300"),
+                .value("interval", "seconds", help: "With --wait: seconds between checks (at most 3,600)", default: "5"),
             ],
             examples: [
                 Example("fanout alarms --live", "CloudWatch's state and the live verdict"),
                 Example("fanout alarms --live --expect OK", "Exit 1 when any DLQ holds messages"),
                 Example("fanout alarms --wait ALARM --timeout 600", "Wait for CloudWatch to notice a DLQ"),
-            ],
-            run: { args in try await run(CommandContext(args)) })
+            ])
     }
 
-    struct Row {
-        var alarm: MetricAlarm
-        var live: (value: Double, state: String)?
-        /// The state --expect and --wait judge: the live verdict when there is one and --live is on.
-        func judged(live useLive: Bool) -> String { useLive ? (live?.state ?? alarm.state) : alarm.state }
-    }
-
-    static func fetch(_ context: CommandContext, _ session: AWSSession, live: Bool) async throws -> [Row] {
-        var alarms: [MetricAlarm]
-        if let prefix = context.args.string("prefix") {
-            alarms = try await session.cloudwatch.describeAlarms(prefix: prefix)
-        } else if let names = (try? context.outputs())?.document["alarms"]?.array?.compactMap(\.string), !names.isEmpty {
-            alarms = try await session.cloudwatch.describeAlarms(names: names)
-        } else {
-            alarms = try await session.cloudwatch.describeAlarms(prefix: "dlq-messages-visible")
+    /// --prefix, else the alarms outputs.json names, else the seed's prefix.
+    static func selection(_ options: Options, _ context: CommandContext) -> AlarmStatus.Selection {
+        if let prefix = options.prefix { return .prefix(prefix) }
+        if let names = (try? TerraformOutputs.load(path: context.outputsPath))?.document["alarms"]?.array?.compactMap(\.string), !names.isEmpty {
+            return .names(names)
         }
-        alarms.sort { $0.name < $1.name }
-        guard live else { return alarms.map { Row(alarm: $0, live: nil) } }
-        let sqs = session.sqs
-        return try await withThrowingTaskGroup(of: (Int, Row).self) { group in
-            for (i, alarm) in alarms.enumerated() {
-                group.addTask { (i, Row(alarm: alarm, live: try await AlarmEvaluation.evaluate(alarm, sqs: sqs))) }
-            }
-            var rows = [Row?](repeating: nil, count: alarms.count)
-            for try await (i, row) in group { rows[i] = row }
-            return rows.compactMap { $0 }
-        }
+        return .prefix("dlq-messages-visible")
     }
 
-    static func run(_ context: CommandContext) async throws {
-        let live = context.args.flag("live")
-        let session = try await context.session()
-        if let target = context.args.string("wait") {
-            let timeout = try context.args.double("timeout") ?? 300
-            let interval = try context.args.double("interval") ?? 5
-            guard timeout > 0, interval > 0 else { throw FanoutError.usage("--timeout and --interval must be greater than 0") }
-            let started = DispatchTime.now().uptimeNanoseconds
-            while true {
-                let rows = try await fetch(context, session, live: live)
-                if !rows.isEmpty && rows.allSatisfy({ $0.judged(live: live) == target }) {
+    static func run(_ options: Options, _ context: CommandContext) async throws {
+        let session = try context.session()
+        let selection = selection(options, context)
+        let live = options.live
+        if let target = options.wait {
+            for try await event in AlarmStatus.wait(cloudwatch: session.cloudwatch, sqs: session.sqs, selection, live: live, for: target,
+                                                    timeout: options.timeout, interval: options.interval)
+            {
+                switch event {
+                case .waiting(let rows):
+                    context.status("waiting for \(target): " + rows.map { "\($0.alarm.name)=\($0.judged(live: live))" }.joined(separator: " "))
+                case .reached(let rows):
                     render(context, rows, live: live)
                     return
-                }
-                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-                if elapsed + interval > timeout {
+                case .timedOut(let rows):
                     render(context, rows, live: live)
-                    throw FanoutError.checkFailed("timed out after \(JSONValue.format(timeout)) s waiting for \(rows.isEmpty ? "alarms (none found)" : "every alarm to be \(target)")")
+                    throw FanoutError.checkFailed("timed out after \(JSONValue.format(options.timeout)) s waiting for \(rows.isEmpty ? "alarms (none found)" : "every alarm to be \(target)")")
                 }
-                context.status("waiting for \(target): " + rows.map { "\($0.alarm.name)=\($0.judged(live: live))" }.joined(separator: " "))
-                try await Task.sleep(nanoseconds: UInt64(interval * 1e9))
             }
+            throw CancellationError()
         }
-        let rows = try await fetch(context, session, live: live)
+        let rows = try await AlarmStatus.fetch(cloudwatch: session.cloudwatch, sqs: session.sqs, selection, live: live)
         render(context, rows, live: live)
-        if let expected = context.args.string("expect") {
+        if let expected = options.expect {
             if rows.isEmpty { throw FanoutError.checkFailed("no alarms found to check") }
             let off = rows.filter { $0.judged(live: live) != expected }
             if !off.isEmpty {
@@ -95,7 +92,7 @@ enum AlarmsCommand {
         }
     }
 
-    static func render(_ context: CommandContext, _ rows: [Row], live: Bool) {
+    static func render(_ context: CommandContext, _ rows: [AlarmStatus], live: Bool) {
         context.emit(json: .array(rows.map { r in
             var m: [(String, JSONValue)] = [("name", .string(r.alarm.name)), ("state", .string(r.alarm.state)), ("reason", .string(r.alarm.reason)),
                                             ("updated", .string(r.alarm.updated)), ("metric", .string(r.alarm.metricName)),
