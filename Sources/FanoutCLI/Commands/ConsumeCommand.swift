@@ -91,8 +91,6 @@ enum ConsumeCommand {
                 workers.append(Worker(url: t.url, sqs: session.sqs) { wait in try await consumer.round(wait: wait) })
             }
         }
-        context.status("consuming \(targets.map { "\(QueueURL.name($0.url)) as \($0.consumerId)" }.joined(separator: ", "))")
-
         let interrupted = InterruptFlag()
         let work = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -104,6 +102,8 @@ enum ConsumeCommand {
         }
         let signals = SignalTrap([SIGINT, SIGTERM]) { interrupted.set(); work.cancel() }
         defer { signals.release() }
+        // Announced only once the signals are trapped: a SIGTERM right after this line stops the work gracefully.
+        context.status("consuming \(targets.map { "\(QueueURL.name($0.url)) as \($0.consumerId)" }.joined(separator: ", "))")
         do {
             try await work.value
         } catch is CancellationError {
