@@ -152,7 +152,7 @@ private struct TransferPlan: Sendable {
         let cancellation: Cancellation =
             roll < 25 ? .never
             : roll < 40 ? .beforeSend
-            : .after(microseconds: UInt64.random(in: 0...((toMoto ? 10 : delay + 10) * 1000)))
+            : .after(microseconds: UInt64.random(in: 0...((toMoto ? 60 : 2 * delay + 30) * 1000)))
         return TransferPlan(request: request, cancellation: cancellation)
     }
 

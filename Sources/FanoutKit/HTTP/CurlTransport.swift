@@ -256,8 +256,9 @@ private final class CurlEventLoop: Sendable {
         guard !box.wakePending else { return }
         box.wakePending = true
         var byte: UInt8 = 1
-        // The pipe is non-blocking and holds at most this one byte, so the write cannot block or fail for space.
-        _ = write(box.wakeWrite, &byte, 1)
+        // The pipe is non-blocking and holds at most this one byte, so the write cannot block or fail for space;
+        // it is only retried when a signal interrupts it.
+        while write(box.wakeWrite, &byte, 1) < 0 && errno == EINTR {}
     }
 
     /// Creates the wake-up pipe and the thread; returns why that failed, if it did. Called under the mailbox lock.
@@ -389,11 +390,13 @@ private final class TransferTable {
     /// Ends the transfer with this id if it is still in flight. A transfer that already completed is gone from
     /// the table, so a late cancellation finds nothing — whichever transfer its old easy handle carries now.
     func cancel(_ id: TransferID) {
-        guard let transfer = byID.removeValue(forKey: id), let handle = transfer.handle else { return }
-        byHandle[handle] = nil
-        curl_multi_remove_handle(multi, handle)
-        transfer.handle = nil
-        recycle(handle)
+        guard let transfer = byID.removeValue(forKey: id) else { return }
+        if let handle = transfer.handle {
+            byHandle[handle] = nil
+            curl_multi_remove_handle(multi, handle)
+            transfer.handle = nil
+            recycle(handle)
+        }
         transfer.finish(.failure(CancellationError()))
     }
 
