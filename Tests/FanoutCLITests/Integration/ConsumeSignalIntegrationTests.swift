@@ -14,10 +14,11 @@ import Glibc
         let home = try TempDir()
         let env = try Fanout.motoEnvironment(home: home.path)
         // A plain queue (no redrive policy: receives cut short by the signal still count as receives, and must not
-        // move messages to a DLQ) and a table of the consumers' shape.
+        // move messages to a DLQ) and a table of the consumers' shape. The visibility timeout outlasts a batch on
+        // a busy moto, so a message is never handed to a second worker while the first still holds it.
         let moto = MotoClients(endpoint: try Fanout.endpoint())
         let name = uniqueName("term16")
-        let queue = try await moto.sqs.createQueue(name, attributes: ["VisibilityTimeout": "5"])
+        let queue = try await moto.sqs.createQueue(name, attributes: ["VisibilityTimeout": "20"])
         let table = name + "-messages"
         try await moto.dynamodb.createTable(table, hashKey: "consumer_id", rangeKey: "message_id")
         let consumeArguments = ["consume", "--table", table, "--wait", "1", "-o", "json"]
@@ -59,7 +60,7 @@ import Glibc
         }
         #expect(exitTimes.count == rounds, "exit times after SIGTERM: \(exitTimes)")
 
-        // Nothing lost: what was not recorded is still in the queue (in flight ones come back after 5 s); consume
+        // Nothing lost: what was not recorded is still in the queue (messages whose receive the signal cut short come back after 20 s); consume
         // it, then every published message has a record.
         let rest = try Fanout.run(["consume", "--queue", queue, "--table", table, "--until-idle", "3", "--wait", "1"], environment: env)
         #expect(rest.status == 0, "\(rest)")
