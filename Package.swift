@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "fanout",
-    platforms: [.macOS(.v15)],
+    platforms: [.macOS(.v15)],  // Synchronization.Mutex
     products: [
         .executable(name: "fanout", targets: ["fanout"]),
         .library(name: "FanoutKit", targets: ["FanoutKit"]),
