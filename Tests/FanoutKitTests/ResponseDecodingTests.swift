@@ -362,6 +362,16 @@ final class LogLines: @unchecked Sendable {
         #expect(result.failed.first?.code == BatchResult.missingEntryCode)
     }
 
+    @Test func capturedAnswersDecodeThroughTheClients() async throws {
+        func answer(_ name: String) throws -> Result<HTTPResponse, TransportError> { .success(HTTPResponse(status: 200, body: try fixture(name))) }
+        let sns = ScriptedTransport([try answer("sns-create-topic.xml"), try answer("sns-publish.xml")])
+        let snsClient = SNSClient(client(.sns, sns))
+        #expect(try await snsClient.createTopic("fixture-topic") == "arn:aws:sns:us-east-1:123456789012:fixture-topic")
+        #expect(try await snsClient.publish(topicArn: "arn:t", SNSMessage(message: "hello")) == "72dbe11c-dc2c-40ce-be8e-80293a5f7a6a")
+        let sqs = ScriptedTransport([try answer("sqs-receive-message.json")])
+        #expect(try await SQSClient(client(.sqs, sqs)).receiveMessages("https://q/1/a").map(\.body) == ["one", "two"])
+    }
+
     @Test func queryBodiesUseFormEncoding() async throws {
         let transport = ScriptedTransport([.ok("<PublishResponse><PublishResult><MessageId>m</MessageId></PublishResult></PublishResponse>")])
         #expect(try await SNSClient(client(.sns, transport)).publish(topicArn: "arn:t", SNSMessage(message: "a b+c")) == "m")
