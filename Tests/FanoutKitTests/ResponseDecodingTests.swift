@@ -302,6 +302,19 @@ final class LogLines: @unchecked Sendable {
         #expect(listing.sent.count == 2)
     }
 
+    @Test func aCredentialFailureIsNotRetriedAndKeepsItsError() async throws {
+        let transport = ScriptedTransport([.ok(#"{"QueueUrl": "u"}"#)])
+        let throttled = AWSServiceError(service: "STS", code: "Throttling", message: "slow down", httpStatus: 400)
+        let counter = CredentialCounter()
+        let config = AWSClientConfig(transport: transport, credentials: { _ = counter.fetch(); throw throttled }, region: "us-east-1",
+                                     retry: RetryPolicy(maxAttempts: 3, baseDelay: 0, maxDelay: 0))
+        await #expect(throws: throttled) {
+            _ = try await SQSClient(AWSClient(service: .sqs, endpoint: "https://example.invalid/", config: config)).getQueueUrl("a")
+        }
+        #expect(counter.calls == 1, "the credential source is asked once")
+        #expect(transport.sent.isEmpty, "nothing is sent unsigned")
+    }
+
     @Test func aTransportFailureIsAboutTheEndpointAndNamesNoFlag() async throws {
         let refused = TransportError(code: 7, message: "Couldn't connect to server", url: "x")
         let transport = ScriptedTransport([.failure(refused), .failure(refused), .failure(refused)])

@@ -76,6 +76,8 @@ public struct AWSClient: Sendable {
         }
         do {
             return try await handler(unsigned, context)
+        } catch let error as CredentialsUnavailable {
+            throw error.underlying
         } catch let error as TransportError {
             throw FanoutError.network("cannot reach \(service.id) at \(endpoint): \(error.message)",
                                       hint: error.isTimeout ? "the request timed out; check the endpoint and your network"

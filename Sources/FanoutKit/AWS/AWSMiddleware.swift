@@ -82,9 +82,22 @@ public struct SigningStep: AWSMiddleware {
     }
 
     public func handle(_ request: HTTPRequest, _ context: AWSCallContext, next: AWSHandler) async throws -> HTTPResponse {
-        let signer = SigV4Signer(credentials: try await credentials(), region: region, service: context.service.signingName)
+        let current: Credentials
+        do {
+            current = try await credentials()
+        } catch {
+            // The credential source made its own attempts (STS retries itself): this call does not retry it.
+            throw CredentialsUnavailable(underlying: error)
+        }
+        let signer = SigV4Signer(credentials: current, region: region, service: context.service.signingName)
         return try await next(signer.sign(request, date: Date()), context)
     }
+}
+
+/// Carries a credential-source failure past the retry step (which never retries it); `AWSClient.send` rethrows
+/// the underlying error unchanged.
+public struct CredentialsUnavailable: Error, Sendable {
+    public var underlying: any Error
 }
 
 /// Turns a non-2xx answer into the `AWSServiceError` its body describes, and logs it.
