@@ -208,7 +208,8 @@ struct SigV4RequestShapeTests {
             ("Message", message),
             ("Version", "2010-03-31"),
         ])
-        #expect(body == "Action=Publish&TopicArn=arn%3Aaws%3Asns%3Aeu-west-1%3A123456789012%3Aorders&Message=a%20b%2Bc%2Ad~e%2Ff%3Dg%20%C3%A9%20%E6%97%A5%E6%9C%AC&Version=2010-03-31")
+        // Byte for byte what Python's urllib.parse.urlencode (botocore's query serializer) makes of these pairs.
+        #expect(body == "Action=Publish&TopicArn=arn%3Aaws%3Asns%3Aeu-west-1%3A123456789012%3Aorders&Message=a+b%2Bc%2Ad~e%2Ff%3Dg+%C3%A9+%E6%97%A5%E6%9C%AC&Version=2010-03-31")
         let request = HTTPRequest(
             method: "POST", url: "https://sns.eu-west-1.amazonaws.com/",
             headers: HTTPHeaders([("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")]),
@@ -217,7 +218,7 @@ struct SigV4RequestShapeTests {
         let (signed, steps) = signer.signWithSteps(request, date: Self.date, includeContentSHA256: true)
 
         let bodyHash = Digest.sha256(Array(body.utf8)).hex
-        #expect(bodyHash == "e033c6927b378bf2324358a953c67d156c8e23a5a3067ff80895dafb5a085253")  // sha256sum
+        #expect(bodyHash == "8dfb8d350dc81c0946df3a4d0dc0e22c994f5ee6f4eae23a62c274627bee2400")  // sha256sum
         #expect(steps.payloadHash == bodyHash)
         #expect(steps.canonicalRequest.hasSuffix("\n" + bodyHash))
         #expect(signed.headers["X-Amz-Content-Sha256"] == bodyHash)
@@ -279,13 +280,39 @@ struct SigV4EncodingTests {
         #expect(URIEncoding.uriEncode("", encodeSlash: true) == "")
     }
 
-    @Test("FormEncoding: pairs in order, space as %20, empty values kept")
+    @Test("FormEncoding: pairs in order, space as '+', a literal '+' as %2B, empty values kept")
     func formEncoding() {
         #expect(FormEncoding.encode([]) == "")
         #expect(FormEncoding.encode([("Action", "Publish"), ("Subject", ""), ("Message", "x y+z~*")])
-                == "Action=Publish&Subject=&Message=x%20y%2Bz~%2A")
+                == "Action=Publish&Subject=&Message=x+y%2Bz~%2A")
         #expect(FormEncoding.encode([("MessageAttributes.entry.1.Name", "k/=")])
                 == "MessageAttributes.entry.1.Name=k%2F%3D")
+        #expect(FormEncoding.encode([("a b", "  ")]) == "a+b=++")
+        #expect(FormEncoding.encode([("M", "%20")]) == "M=%2520")
+    }
+
+    /// Every byte value, as Python's `urllib.parse.quote_plus(s, safe="")` (what botocore's query serializer
+    /// sends through `urlencode`) encodes it: unreserved `A-Z a-z 0-9 - _ . ~` literal, space '+', the rest %XY.
+    @Test("FormEncoding matches quote_plus(safe='') for every ASCII byte and for multi-byte UTF-8")
+    func formEncodingMatchesQuotePlus() {
+        for byte in UInt8(0)...UInt8(127) {
+            let text = String(decoding: [byte], as: UTF8.self)
+            let expected: String
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                expected = text
+            case UInt8(ascii: " "):
+                expected = "+"
+            default:
+                expected = "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+            #expect(FormEncoding.encode([("k", text)]) == "k=" + expected, "byte \(byte)")
+        }
+        // Captured from botocore 1.43 (before-send body of sns.publish) for this message.
+        let message = "a b+*~/=&%20 \u{E9} \u{65E5}\u{672C} \u{1F600} !'()-_.:;,?@#$[]{}|\\^`\"<>\t\n"
+        #expect(FormEncoding.encode([("Message", message)]) == "Message=a+b%2B%2A~%2F%3D%26%2520+%C3%A9+%E6%97%A5%E6%9C%AC+%F0%9F%98%80+"
+            + "%21%27%28%29-_.%3A%3B%2C%3F%40%23%24%5B%5D%7B%7D%7C%5C%5E%60%22%3C%3E%09%0A")
     }
 
     @Test("canonical URI: normalized, then encoded once more (non-S3 double encoding)", arguments: [
@@ -361,4 +388,8 @@ struct SigV4EncodingTests {
                 == "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d")
         #expect(signer.credentialScope(dateStamp: "20150830") == "20150830/us-east-1/iam/aws4_request")
     }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

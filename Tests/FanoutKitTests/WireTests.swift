@@ -41,7 +41,7 @@ func fixture(_ name: String) throws -> [UInt8] {
     @Test func readsCapturedSNSAttributes() throws {
         let xml = try XMLNode.parse(try fixture("sns-get-topic-attributes.xml"))
         #expect(xml.name == "GetTopicAttributesResponse")
-        let attributes = SNSClient.attributes(xml)
+        let attributes = try SNSClient.attributes(xml, DecodeContext(.sns, "GetTopicAttributes"))
         #expect(attributes["TopicArn"] == "arn:aws:sns:us-east-1:123456789012:top")
     }
 

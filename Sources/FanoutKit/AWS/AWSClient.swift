@@ -22,7 +22,9 @@ public struct AWSClientConfig: Sendable {
     }
 }
 
-/// One AWS service at one endpoint: signs, sends, retries and decodes errors for the JSON 1.0 and query protocols.
+/// One AWS service at one endpoint. A call goes through separate steps: the protocol builds the request
+/// (`AWSProtocol`), the middleware chain retries, signs, decodes error answers and logs (`steps`, outermost first),
+/// the transport sends, and the protocol reads the success body; the service clients then decode it strictly.
 public struct AWSClient: Sendable {
     public let service: AWSService
     public let endpoint: String
@@ -37,12 +39,79 @@ public struct AWSClient: Sendable {
     // MARK: protocols
 
     /// A JSON 1.0 call (`X-Amz-Target: <targetPrefix>.<action>`), as SQS and DynamoDB speak it.
-    public func json(targetPrefix: String, action: String, _ body: JSONValue, timeouts: HTTPTimeouts? = nil) async throws -> JSONValue {
+    /// `retry` replaces the configured policy for this call only.
+    public func json(targetPrefix: String, action: String, _ body: JSONValue, timeouts: HTTPTimeouts? = nil,
+                     retry: RetryPolicy? = nil) async throws -> JSONValue
+    {
+        let request = AWSProtocol.jsonRequest(endpoint: endpoint, targetPrefix: targetPrefix, action: action, body)
+        let response = try await send(request, action: action, timeouts: timeouts, retry: retry)
+        return try AWSProtocol.decodeJSON(response, service: service, action: action)
+    }
+
+    /// A query-protocol call (form-encoded POST, XML response), as SNS, CloudWatch and STS speak it.
+    /// `retry` replaces the configured policy for this call only.
+    public func query(action: String, version: String, _ parameters: [(String, String)], timeouts: HTTPTimeouts? = nil,
+                      retry: RetryPolicy? = nil) async throws -> XMLNode
+    {
+        let request = AWSProtocol.queryRequest(endpoint: endpoint, action: action, version: version, parameters)
+        let response = try await send(request, action: action, timeouts: timeouts, retry: retry)
+        return try AWSProtocol.decodeXML(response, service: service, action: action)
+    }
+
+    // MARK: sending
+
+    /// The steps every attempt goes through, outermost first.
+    public var steps: [any AWSMiddleware] {
+        [RetryStep(), SigningStep(credentials: config.credentials, region: config.region), ErrorDecodingStep(), DebugLogStep()]
+    }
+
+    /// Sends `unsigned` through `steps` and the transport; a non-2xx answer becomes an AWSServiceError, and a
+    /// transport failure that outlasted the retries a FanoutError about the endpoint.
+    public func send(_ unsigned: HTTPRequest, action: String, timeouts: HTTPTimeouts? = nil, retry: RetryPolicy? = nil) async throws -> HTTPResponse {
+        let context = AWSCallContext(service: service, endpoint: endpoint, action: action, retry: retry ?? config.retry,
+                                     timeouts: timeouts ?? config.timeouts, log: config.log)
+        let transport = config.transport
+        let handler = AWSMiddlewareChain.handler(steps) { request, context in
+            try await transport.send(request, timeouts: context.timeouts)
+        }
+        do {
+            return try await handler(unsigned, context)
+        } catch let error as CredentialsUnavailable {
+            throw error.underlying
+        } catch let error as TransportError {
+            throw FanoutError.network("cannot reach \(service.id) at \(endpoint): \(error.message)",
+                                      hint: error.isTimeout ? "the request timed out; check the endpoint and your network"
+                                          : "check the endpoint and the region, and that the service is up",
+                                      subject: .endpoint)
+        }
+    }
+
+    /// Decodes an error answer of this client's service (see `AWSErrorDecoder`).
+    public func decodeError(_ response: HTTPResponse) -> AWSServiceError {
+        AWSErrorDecoder.decode(response, service: service)
+    }
+}
+
+/// The two wire protocols: how a call becomes an unsigned request, and how a success body is read.
+public enum AWSProtocol {
+    /// JSON 1.0: a POST of the JSON body with `X-Amz-Target`.
+    public static func jsonRequest(endpoint: String, targetPrefix: String, action: String, _ body: JSONValue) -> HTTPRequest {
         var headers = HTTPHeaders()
         headers.add("Content-Type", "application/x-amz-json-1.0")
         headers.add("X-Amz-Target", "\(targetPrefix).\(action)")
-        let request = HTTPRequest(method: "POST", url: endpoint, headers: headers, body: body.serializedBytes())
-        let response = try await send(request, action: action, timeouts: timeouts)
+        return HTTPRequest(method: "POST", url: endpoint, headers: headers, body: body.serializedBytes())
+    }
+
+    /// Query: a form-encoded POST of `Action`, `Version` and the parameters (`FormEncoding`).
+    public static func queryRequest(endpoint: String, action: String, version: String, _ parameters: [(String, String)]) -> HTTPRequest {
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+        let pairs = [("Action", action), ("Version", version)] + parameters
+        return HTTPRequest(method: "POST", url: endpoint, headers: headers, body: Array(FormEncoding.encode(pairs).utf8))
+    }
+
+    /// A JSON 1.0 success body; an empty one is an empty object.
+    public static func decodeJSON(_ response: HTTPResponse, service: AWSService, action: String) throws -> JSONValue {
         if response.body.isEmpty { return .object([]) }
         do {
             return try JSONValue.parse(response.body)
@@ -51,113 +120,12 @@ public struct AWSClient: Sendable {
         }
     }
 
-    /// A query-protocol call (form-encoded POST, XML response), as SNS, CloudWatch and STS speak it.
-    public func query(action: String, version: String, _ parameters: [(String, String)], timeouts: HTTPTimeouts? = nil) async throws -> XMLNode {
-        var headers = HTTPHeaders()
-        headers.add("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-        let pairs = [("Action", action), ("Version", version)] + parameters
-        let request = HTTPRequest(method: "POST", url: endpoint, headers: headers, body: Array(FormEncoding.encode(pairs).utf8))
-        let response = try await send(request, action: action, timeouts: timeouts)
+    /// A query success body (XML).
+    public static func decodeXML(_ response: HTTPResponse, service: AWSService, action: String) throws -> XMLNode {
         do {
             return try XMLNode.parse(response.body)
         } catch {
             throw FanoutError.network("\(service.id) \(action): the response is not XML (\(error))")
         }
-    }
-
-    // MARK: sending
-
-    /// Signs and sends with retries; a non-2xx answer becomes an AWSServiceError.
-    public func send(_ unsigned: HTTPRequest, action: String, timeouts: HTTPTimeouts? = nil) async throws -> HTTPResponse {
-        let policy = config.retry
-        var attempt = 1
-        while true {
-            try Task.checkCancellation()
-            let credentials = try await config.credentials()
-            let signer = SigV4Signer(credentials: credentials, region: config.region, service: service.signingName)
-            let request = signer.sign(unsigned, date: Date())
-            let started = DispatchTime.now().uptimeNanoseconds
-            if let log = config.log {
-                log("→ \(request.method) \(request.url) \(service.id).\(action) (attempt \(attempt)/\(policy.maxAttempts))")
-                for field in request.headers { log("  \(field.name): \(field.value)") }
-                if !request.body.isEmpty { log("  body: \(Self.preview(request.body))") }
-            }
-            do {
-                let response = try await config.transport.send(request, timeouts: timeouts ?? config.timeouts)
-                let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
-                config.log?("← \(response.status) \(service.id).\(action) in \(String(format: "%.1f", ms)) ms"
-                    + (requestId(response).map { " request-id \($0)" } ?? ""))
-                if (200..<300).contains(response.status) {
-                    if let log = config.log, !response.body.isEmpty { log("  body: \(Self.preview(response.body))") }
-                    return response
-                }
-                let error = decodeError(response)
-                config.log?("  error: \(error.code): \(error.message)")
-                throw error
-            } catch let error where policy.isRetryable(error) && attempt < policy.maxAttempts {
-                let delay = policy.delay(beforeRetry: attempt - 1)
-                config.log?("  retrying \(service.id).\(action) in \(String(format: "%.2f", delay)) s after \(Self.reason(error)) (attempt \(attempt + 1)/\(policy.maxAttempts) next)")
-                try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
-                attempt += 1
-            } catch let error as TransportError {
-                throw FanoutError.network("cannot reach \(service.id) at \(endpoint): \(error.message)",
-                                          hint: error.isTimeout ? "the request timed out; check the endpoint and your network" : "check --endpoint-url / the region, and that the service is up")
-            }
-        }
-    }
-
-    static func reason(_ error: any Error) -> String {
-        if let e = error as? AWSServiceError { return "HTTP \(e.httpStatus) \(e.code)" }
-        if let e = error as? TransportError { return e.message }
-        return "\(error)"
-    }
-
-    /// At most 2,000 characters of a body, for --debug.
-    static func preview(_ body: [UInt8]) -> String {
-        let text = String(decoding: body.prefix(2000), as: UTF8.self)
-        return body.count > 2000 ? text + "… (\(body.count) bytes)" : text
-    }
-
-    func requestId(_ response: HTTPResponse) -> String? {
-        response.headers["x-amzn-RequestId"] ?? response.headers["x-amz-request-id"]
-    }
-
-    /// Decodes an error answer: JSON 1.0 (`__type`, `message`), query XML (`<Error><Code>`), or anything else by status.
-    public func decodeError(_ response: HTTPResponse) -> AWSServiceError {
-        var code = ""
-        var message = ""
-        var requestId = self.requestId(response)
-        let trimmed = response.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.hasPrefix("{"), let json = try? JSONValue.parse(response.body) {
-            let type = json["__type"]?.string ?? json["code"]?.string ?? json["Code"]?.string ?? ""
-            code = String(type.split(separator: "#").last ?? "").split(separator: ":").first.map(String.init) ?? ""
-            message = json["message"]?.string ?? json["Message"]?.string ?? ""
-        } else if trimmed.hasPrefix("<"), let xml = try? XMLNode.parse(response.body), let error = xml.find("Error") {
-            code = error.text("Code") ?? ""
-            message = error.text("Message") ?? ""
-            requestId = requestId ?? xml.find("RequestId")?.text ?? xml.find("RequestID")?.text
-        } else if trimmed.hasPrefix("<") {
-            // An HTML page (a proxy, or an emulator's unimplemented action): keep its title or first text.
-            message = Self.htmlSummary(trimmed)
-        } else {
-            message = String(trimmed.prefix(200))
-        }
-        if code.isEmpty, let queryError = response.headers["x-amzn-query-error"] {
-            code = String(queryError.split(separator: ";").first ?? "")
-        }
-        if code.isEmpty { code = "HTTP\(response.status)" }
-        return AWSServiceError(service: service.id, code: code, message: message, requestId: requestId, httpStatus: response.status)
-    }
-
-    static func htmlSummary(_ html: String) -> String {
-        if let start = html.range(of: "<title>"), let end = html.range(of: "</title>", range: start.upperBound..<html.endIndex) {
-            return String(html[start.upperBound..<end.lowerBound])
-        }
-        var text = ""
-        var inTag = false
-        for ch in html {
-            if ch == "<" { inTag = true } else if ch == ">" { inTag = false; text += " " } else if !inTag { text.append(ch) }
-        }
-        return String(text.split(whereSeparator: \.isWhitespace).joined(separator: " ").prefix(200))
     }
 }

@@ -78,20 +78,33 @@ public struct CloudWatchClient: Sendable {
             for (i, n) in names.enumerated() { params.append(("AlarmNames.member.\(i + 1)", n)) }
             if let token { params.append(("NextToken", token)) }
             let xml = try await client.query(action: "DescribeAlarms", version: Self.version, params)
-            for m in xml.find("MetricAlarms")?.children("member") ?? [] {
-                var dims: [String: String] = [:]
-                for d in m.child("Dimensions")?.children("member") ?? [] { if let n = d.text("Name") { dims[n] = d.text("Value") ?? "" } }
-                alarms.append(MetricAlarm(
-                    name: m.text("AlarmName") ?? "", arn: m.text("AlarmArn") ?? "", state: m.text("StateValue") ?? "",
-                    reason: m.text("StateReason") ?? "", updated: m.text("StateUpdatedTimestamp") ?? "",
-                    metricName: m.text("MetricName") ?? "", namespace: m.text("Namespace") ?? "", statistic: m.text("Statistic") ?? "",
-                    dimensions: dims, period: Int(m.text("Period") ?? "") ?? 0, evaluationPeriods: Int(m.text("EvaluationPeriods") ?? "") ?? 0,
-                    threshold: Double(m.text("Threshold") ?? "") ?? 0, comparisonOperator: m.text("ComparisonOperator") ?? ""))
-            }
+            alarms += try Self.decodeAlarms(xml, DecodeContext(client.service, "DescribeAlarms"))
             token = xml.find("NextToken")?.text
             if token?.isEmpty == true { token = nil }
         } while token != nil
         return alarms
+    }
+
+    /// DescribeAlarms' `MetricAlarms`. Name, ARN, state, evaluation periods and comparison are required (every
+    /// alarm has them); the metric fields are absent for metric-math alarms and then stay empty or 0.
+    static func decodeAlarms(_ xml: XMLNode, _ context: DecodeContext) throws -> [MetricAlarm] {
+        try (xml.find("MetricAlarms")?.children("member") ?? []).enumerated().map { i, m in
+            let path = "MetricAlarms.member[\(i)]"
+            var dims: [String: String] = [:]
+            for (j, d) in (m.child("Dimensions")?.children("member") ?? []).enumerated() {
+                dims[try d.requiredText("Name", context, at: "\(path).Dimensions.member[\(j)]")] = d.text("Value") ?? ""
+            }
+            guard let evaluationPeriods = try m.optionalInt("EvaluationPeriods", context, at: path) else {
+                throw context.missing("\(path).EvaluationPeriods")
+            }
+            return MetricAlarm(
+                name: try m.requiredText("AlarmName", context, at: path), arn: try m.requiredText("AlarmArn", context, at: path),
+                state: try m.requiredText("StateValue", context, at: path), reason: m.text("StateReason") ?? "",
+                updated: m.text("StateUpdatedTimestamp") ?? "", metricName: m.text("MetricName") ?? "", namespace: m.text("Namespace") ?? "",
+                statistic: m.text("Statistic") ?? "", dimensions: dims, period: try m.optionalInt("Period", context, at: path) ?? 0,
+                evaluationPeriods: evaluationPeriods, threshold: try m.optionalDouble("Threshold", context, at: path) ?? 0,
+                comparisonOperator: try m.requiredText("ComparisonOperator", context, at: path))
+        }
     }
 
     public func deleteAlarms(_ names: [String]) async throws {

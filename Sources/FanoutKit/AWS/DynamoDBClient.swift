@@ -29,7 +29,9 @@ public struct DynamoDBClient: Sendable {
 
     /// DescribeTable's `Table` object.
     public func describeTable(_ name: String) async throws -> JSONValue {
-        try await call("DescribeTable", [("TableName", .string(name))])["Table"] ?? .null
+        let out = try await call("DescribeTable", [("TableName", .string(name))])
+        guard let table = out["Table"], table.object != nil else { throw DecodeContext(client.service, "DescribeTable").missing("Table") }
+        return table
     }
 
     public func deleteTable(_ name: String) async throws {
@@ -58,9 +60,15 @@ public struct DynamoDBClient: Sendable {
         if let names { members.append(("ExpressionAttributeNames", names)) }
         if let startKey { members.append(("ExclusiveStartKey", startKey)) }
         if let limit { members.append(("Limit", .number(Double(limit)))) }
-        let out = try await call("Scan", members)
+        return try Self.decodeScan(try await call("Scan", members), DecodeContext(client.service, "Scan"))
+    }
+
+    /// A Scan answer: `Items` and `ScannedCount` are always there; `LastEvaluatedKey` only when more pages follow.
+    static func decodeScan(_ out: JSONValue, _ context: DecodeContext) throws -> ScanPage {
+        guard let items = out["Items"] else { throw context.missing("Items") }
+        guard let list = items.array else { throw context.invalid("Items", "is a \(items.typeName), not a list") }
         let key = out["LastEvaluatedKey"]
-        return ScanPage(items: out["Items"]?.array ?? [], lastEvaluatedKey: (key?.object?.isEmpty ?? true) ? nil : key,
-                        scannedCount: out["ScannedCount"]?.int ?? 0)
+        return ScanPage(items: list, lastEvaluatedKey: (key?.object?.isEmpty ?? true) ? nil : key,
+                        scannedCount: try out.requiredInt("ScannedCount", context))
     }
 }

@@ -12,6 +12,9 @@ public struct RetryPolicy: Sendable, Equatable {
         self.maxDelay = maxDelay
     }
 
+    /// One attempt and no retry: for a call whose failure is an answer in itself (a probe).
+    public static let singleAttempt = RetryPolicy(maxAttempts: 1)
+
     /// Error codes the SDKs treat as throttling.
     public static let throttlingCodes: Set<String> = [
         "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException", "TooManyRequestsException",

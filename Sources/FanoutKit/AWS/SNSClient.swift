@@ -54,23 +54,26 @@ public struct SNSClient: Sendable {
         try await client.query(action: action, version: Self.version, params)
     }
 
+    func context(_ action: String) -> DecodeContext { DecodeContext(client.service, action) }
+
     static func attributeParams(_ attributes: [String: String]) -> [(String, String)] {
         attributes.sorted { $0.key < $1.key }.enumerated().flatMap { i, kv in
             [("Attributes.entry.\(i + 1).key", kv.key), ("Attributes.entry.\(i + 1).value", kv.value)]
         }
     }
 
-    static func attributes(_ xml: XMLNode) -> [String: String] {
+    /// The `Attributes` map of Get…Attributes: it must be there, and each entry must name its key.
+    static func attributes(_ xml: XMLNode, _ context: DecodeContext) throws -> [String: String] {
         var out: [String: String] = [:]
-        for entry in xml.find("Attributes")?.children("entry") ?? [] {
-            if let k = entry.text("key") { out[k] = entry.text("value") ?? "" }
+        for (i, entry) in try xml.requiredElement("Attributes", context).children("entry").enumerated() {
+            out[try entry.requiredText("key", context, at: "Attributes.entry[\(i)]")] = entry.text("value") ?? ""
         }
         return out
     }
 
     public func createTopic(_ name: String, attributes: [String: String] = [:]) async throws -> String {
         let xml = try await call("CreateTopic", [("Name", name)] + Self.attributeParams(attributes))
-        return xml.find("TopicArn")?.text ?? ""
+        return try xml.requiredElement("TopicArn", context("CreateTopic")).text
     }
 
     public func deleteTopic(_ arn: String) async throws {
@@ -78,13 +81,13 @@ public struct SNSClient: Sendable {
     }
 
     public func getTopicAttributes(_ arn: String) async throws -> [String: String] {
-        Self.attributes(try await call("GetTopicAttributes", [("TopicArn", arn)]))
+        try Self.attributes(try await call("GetTopicAttributes", [("TopicArn", arn)]), context("GetTopicAttributes"))
     }
 
     public func subscribe(topicArn: String, protocolName: String, endpoint: String, attributes: [String: String] = [:]) async throws -> String {
         let xml = try await call("Subscribe", [("TopicArn", topicArn), ("Protocol", protocolName), ("Endpoint", endpoint),
                                                ("ReturnSubscriptionArn", "true")] + Self.attributeParams(attributes))
-        return xml.find("SubscriptionArn")?.text ?? ""
+        return try xml.requiredElement("SubscriptionArn", context("Subscribe")).text
     }
 
     public func unsubscribe(_ subscriptionArn: String) async throws {
@@ -92,7 +95,7 @@ public struct SNSClient: Sendable {
     }
 
     public func getSubscriptionAttributes(_ arn: String) async throws -> [String: String] {
-        Self.attributes(try await call("GetSubscriptionAttributes", [("SubscriptionArn", arn)]))
+        try Self.attributes(try await call("GetSubscriptionAttributes", [("SubscriptionArn", arn)]), context("GetSubscriptionAttributes"))
     }
 
     public func setSubscriptionAttribute(_ arn: String, name: String, value: String) async throws {
@@ -107,20 +110,28 @@ public struct SNSClient: Sendable {
             var params = [("TopicArn", topicArn)]
             if let token { params.append(("NextToken", token)) }
             let xml = try await call("ListSubscriptionsByTopic", params)
-            for m in xml.find("Subscriptions")?.children("member") ?? [] {
-                subs.append(SNSSubscription(subscriptionArn: m.text("SubscriptionArn") ?? "", protocolName: m.text("Protocol") ?? "",
-                                            endpoint: m.text("Endpoint") ?? "", topicArn: m.text("TopicArn") ?? topicArn))
-            }
+            subs += try Self.decodeSubscriptions(xml, context("ListSubscriptionsByTopic"))
             token = xml.find("NextToken")?.text
             if token?.isEmpty == true { token = nil }
         } while token != nil
         return subs
     }
 
+    /// ListSubscriptionsByTopic's `Subscriptions`: each member must carry its ARN, protocol, endpoint and topic.
+    static func decodeSubscriptions(_ xml: XMLNode, _ context: DecodeContext) throws -> [SNSSubscription] {
+        try (xml.find("Subscriptions")?.children("member") ?? []).enumerated().map { i, m in
+            let path = "Subscriptions.member[\(i)]"
+            return SNSSubscription(subscriptionArn: try m.requiredText("SubscriptionArn", context, at: path),
+                                   protocolName: try m.requiredText("Protocol", context, at: path),
+                                   endpoint: try m.requiredText("Endpoint", context, at: path),
+                                   topicArn: try m.requiredText("TopicArn", context, at: path))
+        }
+    }
+
     /// Publish; returns the message id.
     public func publish(topicArn: String, _ message: SNSMessage) async throws -> String {
         let xml = try await call("Publish", [("TopicArn", topicArn)] + message.parameters(prefix: ""))
-        return xml.find("MessageId")?.text ?? ""
+        return try xml.requiredElement("MessageId", context("Publish")).text
     }
 
     /// PublishBatch of up to 10 messages.
@@ -131,20 +142,26 @@ public struct SNSClient: Sendable {
             params.append(("\(prefix)Id", m.id))
             params += m.parameters(prefix: prefix)
         }
-        let xml = try await call("PublishBatch", params)
-        var ok: [String: String] = [:]
-        for m in xml.find("Successful")?.children("member") ?? [] { if let id = m.text("Id") { ok[id] = m.text("MessageId") ?? "" } }
-        let failed = (xml.find("Failed")?.children("member") ?? []).map {
-            BatchResult.Failure(id: $0.text("Id") ?? "", code: $0.text("Code") ?? "", message: $0.text("Message") ?? "",
-                                senderFault: $0.text("SenderFault") == "true")
-        }
-        return BatchResult(successful: ok, failed: failed)
+        return try Self.decodePublishBatch(try await call("PublishBatch", params), ids: messages.map(\.id), context("PublishBatch"))
     }
-}
 
-extension BatchResult {
-    public init(successful: [String: String], failed: [Failure]) {
-        self.successful = successful
-        self.failed = failed
+    /// PublishBatch's `Successful` and `Failed` members, with every requested id accounted for (see
+    /// `BatchResult.missingEntryCode`).
+    static func decodePublishBatch(_ xml: XMLNode, ids: [String], _ context: DecodeContext) throws -> BatchResult {
+        var ok: [String: String] = [:]
+        for (i, m) in (xml.find("Successful")?.children("member") ?? []).enumerated() {
+            let path = "Successful.member[\(i)]"
+            ok[try m.requiredText("Id", context, at: path)] = try m.requiredText("MessageId", context, at: path)
+        }
+        let failed = try (xml.find("Failed")?.children("member") ?? []).enumerated().map { i, m in
+            let path = "Failed.member[\(i)]"
+            let fault = try m.requiredText("SenderFault", context, at: path)
+            guard fault == "true" || fault == "false" else { throw context.invalid("\(path).SenderFault", "is not true or false ('\(fault)')") }
+            return BatchResult.Failure(id: try m.requiredText("Id", context, at: path), code: try m.requiredText("Code", context, at: path),
+                                       message: m.text("Message") ?? "", senderFault: fault == "true")
+        }
+        var result = BatchResult(successful: ok, failed: failed)
+        result.accountFor(ids)
+        return result
     }
 }

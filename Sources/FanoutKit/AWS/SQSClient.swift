@@ -18,9 +18,9 @@ public struct MessageAttributeValue: Sendable, Equatable {
         return .object(members)
     }
 
-    init?(json: JSONValue) {
-        guard let type = json["DataType"]?.string else { return nil }
-        self.init(dataType: type, stringValue: json["StringValue"]?.string, binaryValueBase64: json["BinaryValue"]?.string)
+    init(json: JSONValue, _ context: DecodeContext, at path: String) throws {
+        self.init(dataType: try json.requiredString("DataType", context, at: path), stringValue: json["StringValue"]?.string,
+                  binaryValueBase64: json["BinaryValue"]?.string)
     }
 }
 
@@ -83,16 +83,41 @@ public struct BatchResult: Sendable, Equatable {
     public var successful: [String: String]  // entry id → message id (or "" for deletes)
     public var failed: [Failure]
 
-    init(_ json: JSONValue) {
+    public init(successful: [String: String], failed: [Failure]) {
+        self.successful = successful
+        self.failed = failed
+    }
+
+    /// The code of the failure reported for a requested entry that a 2xx answer mentions neither as successful
+    /// nor as failed: its outcome is unknown, so it is never counted as done.
+    public static let missingEntryCode = "MissingFromAnswer"
+
+    /// Adds a `missingEntryCode` failure for each of `ids` the answer does not mention.
+    mutating func accountFor(_ ids: [String]) {
+        let mentioned = Set(successful.keys).union(failed.map(\.id))
+        for id in ids where !mentioned.contains(id) {
+            failed.append(Failure(id: id, code: Self.missingEntryCode,
+                                  message: "the answer reports neither success nor failure for this entry", senderFault: false))
+        }
+    }
+
+    /// A JSON 1.0 batch answer (`Successful`, `Failed`) for the entries `ids`. Each entry must carry its `Id`
+    /// (and, when `messageIds`, its `MessageId`); a failure its `Code` and `SenderFault`.
+    static func decode(_ json: JSONValue, ids: [String], messageIds: Bool, _ context: DecodeContext) throws -> BatchResult {
         var ok: [String: String] = [:]
-        for entry in json["Successful"]?.array ?? [] {
-            if let id = entry["Id"]?.string { ok[id] = entry["MessageId"]?.string ?? "" }
+        for (i, entry) in try json.optionalArray("Successful", context).enumerated() {
+            let path = "Successful[\(i)]"
+            ok[try entry.requiredString("Id", context, at: path)] = messageIds ? try entry.requiredString("MessageId", context, at: path) : ""
         }
-        successful = ok
-        failed = (json["Failed"]?.array ?? []).map {
-            Failure(id: $0["Id"]?.string ?? "", code: $0["Code"]?.string ?? "", message: $0["Message"]?.string ?? "",
-                    senderFault: $0["SenderFault"]?.bool ?? false)
+        let failed = try json.optionalArray("Failed", context).enumerated().map { i, entry in
+            let path = "Failed[\(i)]"
+            guard let senderFault = entry["SenderFault"]?.bool else { throw context.missing("\(path).SenderFault") }
+            return Failure(id: try entry.requiredString("Id", context, at: path), code: try entry.requiredString("Code", context, at: path),
+                           message: entry["Message"]?.string ?? "", senderFault: senderFault)
         }
+        var result = BatchResult(successful: ok, failed: failed)
+        result.accountFor(ids)
+        return result
     }
 }
 
@@ -108,10 +133,10 @@ public struct MessageMoveTask: Sendable, Equatable {
     public var failureReason: String?
     public var startedTimestamp: Double?
 
-    init(_ json: JSONValue) {
+    init(_ json: JSONValue, _ context: DecodeContext, at path: String) throws {
         taskHandle = json["TaskHandle"]?.string
-        status = json["Status"]?.string ?? "UNKNOWN"
-        sourceArn = json["SourceArn"]?.string ?? ""
+        status = try json.requiredString("Status", context, at: path)
+        sourceArn = try json.requiredString("SourceArn", context, at: path)
         destinationArn = json["DestinationArn"]?.string
         maxNumberOfMessagesPerSecond = json["MaxNumberOfMessagesPerSecond"]?.int
         moved = json["ApproximateNumberOfMessagesMoved"]?.int ?? 0
@@ -127,28 +152,28 @@ public struct SQSClient: Sendable {
 
     public init(_ client: AWSClient) { self.client = client }
 
-    func call(_ action: String, _ members: [(String, JSONValue)], timeouts: HTTPTimeouts? = nil) async throws -> JSONValue {
-        try await client.json(targetPrefix: "AmazonSQS", action: action, .object(members), timeouts: timeouts)
+    func call(_ action: String, _ members: [(String, JSONValue)], timeouts: HTTPTimeouts? = nil, retry: RetryPolicy? = nil) async throws -> JSONValue {
+        try await client.json(targetPrefix: "AmazonSQS", action: action, .object(members), timeouts: timeouts, retry: retry)
     }
+
+    func context(_ action: String) -> DecodeContext { DecodeContext(client.service, action) }
 
     public func getQueueAttributes(_ queueUrl: String, names: [String] = ["All"]) async throws -> [String: String] {
         let out = try await call("GetQueueAttributes", [("QueueUrl", .string(queueUrl)), ("AttributeNames", .array(names.map { .string($0) }))])
         var attrs: [String: String] = [:]
-        for (k, v) in out["Attributes"]?.object ?? [] { attrs[k] = v.string ?? v.serialized() }
+        for (k, v) in try out.optionalObject("Attributes", context("GetQueueAttributes")) { attrs[k] = v.string ?? v.serialized() }
         return attrs
     }
 
     public func getQueueUrl(_ name: String) async throws -> String {
-        let out = try await call("GetQueueUrl", [("QueueName", .string(name))])
-        return out["QueueUrl"]?.string ?? ""
+        try await call("GetQueueUrl", [("QueueName", .string(name))]).requiredString("QueueUrl", context("GetQueueUrl"))
     }
 
     public func createQueue(_ name: String, attributes: [String: String], tags: [String: String] = [:]) async throws -> String {
         var members: [(String, JSONValue)] = [("QueueName", .string(name))]
         if !attributes.isEmpty { members.append(("Attributes", .object(attributes.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))) }
         if !tags.isEmpty { members.append(("tags", .object(tags.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))) }
-        let out = try await call("CreateQueue", members)
-        return out["QueueUrl"]?.string ?? ""
+        return try await call("CreateQueue", members).requiredString("QueueUrl", context("CreateQueue"))
     }
 
     public func setQueueAttributes(_ queueUrl: String, _ attributes: [String: String]) async throws {
@@ -173,7 +198,7 @@ public struct SQSClient: Sendable {
             if let prefix { members.append(("QueueNamePrefix", .string(prefix))) }
             if let token { members.append(("NextToken", .string(token))) }
             let out = try await call("ListQueues", members)
-            urls += (out["QueueUrls"]?.array ?? []).compactMap(\.string)
+            urls += try Self.strings(out, "QueueUrls", context("ListQueues"))
             token = out["NextToken"]?.string
         } while token != nil
         return urls
@@ -181,17 +206,17 @@ public struct SQSClient: Sendable {
 
     public func listDeadLetterSourceQueues(_ queueUrl: String) async throws -> [String] {
         let out = try await call("ListDeadLetterSourceQueues", [("QueueUrl", .string(queueUrl))])
-        return (out["queueUrls"]?.array ?? out["QueueUrls"]?.array ?? []).compactMap(\.string)
+        return try Self.strings(out, out["queueUrls"] == nil ? "QueueUrls" : "queueUrls", context("ListDeadLetterSourceQueues"))
     }
 
     public func sendMessage(_ queueUrl: String, _ message: SQSOutgoingMessage) async throws -> String {
-        let out = try await call("SendMessage", [("QueueUrl", .string(queueUrl))] + message.members)
-        return out["MessageId"]?.string ?? ""
+        try await call("SendMessage", [("QueueUrl", .string(queueUrl))] + message.members).requiredString("MessageId", context("SendMessage"))
     }
 
     public func sendMessageBatch(_ queueUrl: String, _ messages: [SQSOutgoingMessage]) async throws -> BatchResult {
         let entries: [JSONValue] = messages.map { .object([("Id", .string($0.id))] + $0.members) }
-        return BatchResult(try await call("SendMessageBatch", [("QueueUrl", .string(queueUrl)), ("Entries", .array(entries))]))
+        let out = try await call("SendMessageBatch", [("QueueUrl", .string(queueUrl)), ("Entries", .array(entries))])
+        return try BatchResult.decode(out, ids: messages.map(\.id), messageIds: true, context("SendMessageBatch"))
     }
 
     /// ReceiveMessage with every system and message attribute. `waitSeconds` > 0 long-polls.
@@ -204,22 +229,37 @@ public struct SQSClient: Sendable {
         // A long poll holds the connection open for waitSeconds: the total timeout must outlast it.
         let timeouts = HTTPTimeouts(connect: client.config.timeouts.connect, total: client.config.timeouts.total + Double(waitSeconds))
         let out = try await call("ReceiveMessage", members, timeouts: timeouts)
-        return (out["Messages"]?.array ?? []).map { m in
+        return try Self.decodeMessages(out, context("ReceiveMessage"))
+    }
+
+    /// ReceiveMessage's `Messages`; each must carry its MessageId, ReceiptHandle and Body.
+    static func decodeMessages(_ out: JSONValue, _ context: DecodeContext) throws -> [SQSMessage] {
+        try out.optionalArray("Messages", context).enumerated().map { i, m in
+            let path = "Messages[\(i)]"
             var attrs: [String: String] = [:]
-            for (k, v) in m["Attributes"]?.object ?? [] { attrs[k] = v.string ?? v.serialized() }
-            let messageAttributes: [(name: String, value: MessageAttributeValue)] = (m["MessageAttributes"]?.object ?? []).compactMap { name, value in
-                MessageAttributeValue(json: value).map { (name: name, value: $0) }
-            }
-            return SQSMessage(messageId: m["MessageId"]?.string ?? "", receiptHandle: m["ReceiptHandle"]?.string ?? "",
-                              body: m["Body"]?.string ?? "", md5OfBody: m["MD5OfBody"]?.string, attributes: attrs,
+            for (k, v) in try m.optionalObject("Attributes", context, at: path) { attrs[k] = v.string ?? v.serialized() }
+            let messageAttributes: [(name: String, value: MessageAttributeValue)] = try m.optionalObject("MessageAttributes", context, at: path)
+                .map { name, value in (name: name, value: try MessageAttributeValue(json: value, context, at: "\(path).MessageAttributes.\(name)")) }
+            return SQSMessage(messageId: try m.requiredString("MessageId", context, at: path),
+                              receiptHandle: try m.requiredString("ReceiptHandle", context, at: path),
+                              body: try m.requiredString("Body", context, at: path), md5OfBody: m["MD5OfBody"]?.string, attributes: attrs,
                               messageAttributes: messageAttributes)
+        }
+    }
+
+    /// A list of strings that may be absent.
+    static func strings(_ out: JSONValue, _ key: String, _ context: DecodeContext) throws -> [String] {
+        try out.optionalArray(key, context).enumerated().map { i, v in
+            guard let s = v.string else { throw context.invalid("\(key)[\(i)]", "is a \(v.typeName), not a string") }
+            return s
         }
     }
 
     /// Deletes by receipt handle; `entries` pairs a batch entry id with a receipt handle.
     public func deleteMessageBatch(_ queueUrl: String, _ entries: [(id: String, receiptHandle: String)]) async throws -> BatchResult {
         let list: [JSONValue] = entries.map { ["Id": .string($0.id), "ReceiptHandle": .string($0.receiptHandle)] }
-        return BatchResult(try await call("DeleteMessageBatch", [("QueueUrl", .string(queueUrl)), ("Entries", .array(list))]))
+        let out = try await call("DeleteMessageBatch", [("QueueUrl", .string(queueUrl)), ("Entries", .array(list))])
+        return try BatchResult.decode(out, ids: entries.map(\.id), messageIds: false, context("DeleteMessageBatch"))
     }
 
     public func changeMessageVisibility(_ queueUrl: String, receiptHandle: String, timeout: Int) async throws {
@@ -232,22 +272,30 @@ public struct SQSClient: Sendable {
         let list: [JSONValue] = entries.map {
             ["Id": .string($0.id), "ReceiptHandle": .string($0.receiptHandle), "VisibilityTimeout": .number(Double(timeout))]
         }
-        return BatchResult(try await call("ChangeMessageVisibilityBatch", [("QueueUrl", .string(queueUrl)), ("Entries", .array(list))]))
+        let out = try await call("ChangeMessageVisibilityBatch", [("QueueUrl", .string(queueUrl)), ("Entries", .array(list))])
+        return try BatchResult.decode(out, ids: entries.map(\.id), messageIds: false, context("ChangeMessageVisibilityBatch"))
     }
 
-    public func startMessageMoveTask(sourceArn: String, destinationArn: String?, maxPerSecond: Int?) async throws -> String {
+    /// StartMessageMoveTask; returns the task handle. `retry` replaces the configured policy for this call
+    /// (`.singleAttempt` to probe whether the endpoint has move tasks at all).
+    public func startMessageMoveTask(sourceArn: String, destinationArn: String?, maxPerSecond: Int?, retry: RetryPolicy? = nil) async throws -> String {
         var members: [(String, JSONValue)] = [("SourceArn", .string(sourceArn))]
         if let destinationArn { members.append(("DestinationArn", .string(destinationArn))) }
         if let maxPerSecond { members.append(("MaxNumberOfMessagesPerSecond", .number(Double(maxPerSecond)))) }
-        return try await call("StartMessageMoveTask", members)["TaskHandle"]?.string ?? ""
+        return try await call("StartMessageMoveTask", members, retry: retry).requiredString("TaskHandle", context("StartMessageMoveTask"))
     }
 
-    public func listMessageMoveTasks(sourceArn: String, maxResults: Int = 10) async throws -> [MessageMoveTask] {
-        let out = try await call("ListMessageMoveTasks", [("SourceArn", .string(sourceArn)), ("MaxResults", .number(Double(maxResults)))])
-        return (out["Results"]?.array ?? []).map(MessageMoveTask.init)
+    /// The most recent move tasks of a source queue. `retry` replaces the configured policy for this call.
+    public func listMessageMoveTasks(sourceArn: String, maxResults: Int = 10, retry: RetryPolicy? = nil) async throws -> [MessageMoveTask] {
+        let out = try await call("ListMessageMoveTasks", [("SourceArn", .string(sourceArn)), ("MaxResults", .number(Double(maxResults)))],
+                                 retry: retry)
+        let context = context("ListMessageMoveTasks")
+        return try out.optionalArray("Results", context).enumerated().map { try MessageMoveTask($0.element, context, at: "Results[\($0.offset)]") }
     }
 
-    public func cancelMessageMoveTask(taskHandle: String) async throws -> Int {
-        try await call("CancelMessageMoveTask", [("TaskHandle", .string(taskHandle))])["ApproximateNumberOfMessagesMoved"]?.int ?? 0
+    /// CancelMessageMoveTask; returns how many messages had been moved. `retry` replaces the configured policy.
+    public func cancelMessageMoveTask(taskHandle: String, retry: RetryPolicy? = nil) async throws -> Int {
+        try await call("CancelMessageMoveTask", [("TaskHandle", .string(taskHandle))], retry: retry)
+            .requiredInt("ApproximateNumberOfMessagesMoved", context("CancelMessageMoveTask"))
     }
 }

@@ -15,9 +15,8 @@ public struct STSClient: Sendable {
     public init(_ client: AWSClient) { self.client = client }
 
     public func getCallerIdentity() async throws -> CallerIdentity {
-        let xml = try await client.query(action: "GetCallerIdentity", version: Self.version, [])
-        let result = xml.find("GetCallerIdentityResult")
-        return CallerIdentity(account: result?.text("Account") ?? "", arn: result?.text("Arn") ?? "", userId: result?.text("UserId") ?? "")
+        try Self.decodeCallerIdentity(try await client.query(action: "GetCallerIdentity", version: Self.version, []),
+                                      DecodeContext(client.service, "GetCallerIdentity"))
     }
 
     /// AssumeRole; the answer's credentials carry their expiration.
@@ -25,12 +24,26 @@ public struct STSClient: Sendable {
         var params = [("RoleArn", roleArn), ("RoleSessionName", sessionName)]
         if let externalId { params.append(("ExternalId", externalId)) }
         if let durationSeconds { params.append(("DurationSeconds", String(durationSeconds))) }
-        let xml = try await client.query(action: "AssumeRole", version: Self.version, params)
-        guard let creds = xml.find("Credentials"), let key = creds.text("AccessKeyId"), let secret = creds.text("SecretAccessKey") else {
-            throw FanoutError.network("STS AssumeRole: the answer holds no credentials")
+        return try Self.decodeCredentials(try await client.query(action: "AssumeRole", version: Self.version, params),
+                                          DecodeContext(client.service, "AssumeRole"))
+    }
+
+    static func decodeCallerIdentity(_ xml: XMLNode, _ context: DecodeContext) throws -> CallerIdentity {
+        let result = try xml.requiredElement("GetCallerIdentityResult", context)
+        return CallerIdentity(account: try result.requiredText("Account", context), arn: try result.requiredText("Arn", context),
+                              userId: try result.requiredText("UserId", context))
+    }
+
+    /// AssumeRole's `Credentials`: key, secret, session token and a readable expiration are all required.
+    static func decodeCredentials(_ xml: XMLNode, _ context: DecodeContext) throws -> Credentials {
+        let creds = try xml.requiredElement("Credentials", context)
+        let expiration = try creds.requiredText("Expiration", context, at: "Credentials")
+        guard let expires = ISO8601.parse(expiration) else {
+            throw context.invalid("Credentials.Expiration", "is not an ISO 8601 time ('\(expiration)')")
         }
-        return Credentials(accessKeyId: key, secretAccessKey: secret, sessionToken: creds.text("SessionToken"),
-                           expiration: creds.text("Expiration").flatMap(ISO8601.parse))
+        return Credentials(accessKeyId: try creds.requiredText("AccessKeyId", context, at: "Credentials"),
+                           secretAccessKey: try creds.requiredText("SecretAccessKey", context, at: "Credentials"),
+                           sessionToken: try creds.requiredText("SessionToken", context, at: "Credentials"), expiration: expires)
     }
 }
 

@@ -74,17 +74,35 @@ public enum URIEncoding {
     }
 }
 
-/// Request bodies for the AWS query protocol (SNS): `key=value` pairs in the order given, joined with '&',
-/// both sides encoded with `URIEncoding.uriEncode` (so a space is `%20` and '+' is `%2B`).
+/// Request bodies for the AWS query protocol (SNS, CloudWatch, STS): `key=value` pairs in the order given, joined
+/// with '&', both sides encoded exactly as botocore's query serializer sends them (Python's
+/// `urllib.parse.urlencode`, i.e. `quote_plus` with no safe characters): the RFC 3986 unreserved set
+/// `A-Z a-z 0-9 - _ . ~` stays literal, a space becomes '+', every other UTF-8 byte (a literal '+' included)
+/// becomes `%XY` with upper-case hex.
+///
+/// This differs from `URIEncoding.uriEncode` only in the space. SigV4 hashes the body bytes as sent, so either
+/// form signs correctly for AWS; but some servers (moto among them) re-encode a form body the HTML way before
+/// checking its hash, and only '+' survives that. Canonical query strings of URLs keep `%20` (SigV4 requires it).
 public enum FormEncoding {
     public static func encode(_ pairs: [(String, String)]) -> String {
         var output: [UInt8] = []
         for (index, (key, value)) in pairs.enumerated() {
             if index > 0 { output.append(UInt8(ascii: "&")) }
-            URIEncoding.appendEncoded(key.utf8, encodeSlash: true, to: &output)
+            appendEncoded(key.utf8, to: &output)
             output.append(UInt8(ascii: "="))
-            URIEncoding.appendEncoded(value.utf8, encodeSlash: true, to: &output)
+            appendEncoded(value.utf8, to: &output)
         }
         return String(decoding: output, as: UTF8.self)
+    }
+
+    /// One key or value of a form body: as `URIEncoding` with '/' encoded, except that a space is '+'.
+    static func appendEncoded(_ bytes: String.UTF8View, to output: inout [UInt8]) {
+        for byte in bytes {
+            if byte == UInt8(ascii: " ") {
+                output.append(UInt8(ascii: "+"))
+            } else {
+                URIEncoding.appendEncoded(CollectionOfOne(byte), encodeSlash: true, to: &output)
+            }
+        }
     }
 }
