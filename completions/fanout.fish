@@ -188,7 +188,7 @@ complete -c fanout -n '__fanout_using_command fanout dlq inspect' -l 'dlqs-filte
 
 # fanout dlq redrive
 complete -c fanout -n '__fanout_using_command fanout dlq redrive' -l 'to' -x -d 'Destination queue URL or name (default: the DLQ\'s source queue)'
-complete -c fanout -n '__fanout_using_command fanout dlq redrive' -l 'rate' -x -d 'At most this many messages per second'
+complete -c fanout -n '__fanout_using_command fanout dlq redrive' -l 'rate' -x -d 'At most this many messages per second (0.01 to 10,000)'
 complete -c fanout -n '__fanout_using_command fanout dlq redrive' -l 'wait' -d 'Follow the move task until it ends (Ctrl-C cancels it)'
 complete -c fanout -n '__fanout_using_command fanout dlq redrive' -l 'client-side' -d 'Move with receive/send/delete instead of a move task'
 complete -c fanout -n '__fanout_using_command fanout dlq redrive' -l 'filter' -x -d 'Client-side: move only messages for which this jq condition on the published message is true'
@@ -213,8 +213,8 @@ complete -c fanout -n '__fanout_using_command fanout alarms' -l 'prefix' -x -d '
 complete -c fanout -n '__fanout_using_command fanout alarms' -l 'live' -d 'Also evaluate SQS alarms from the queues\' current attributes'
 complete -c fanout -n '__fanout_using_command fanout alarms' -l 'expect' -x -a 'OK ALARM INSUFFICIENT_DATA' -d 'Exit 1 unless every alarm is in this state'
 complete -c fanout -n '__fanout_using_command fanout alarms' -l 'wait' -x -a 'OK ALARM INSUFFICIENT_DATA' -d 'Wait until every alarm is in this state'
-complete -c fanout -n '__fanout_using_command fanout alarms' -l 'timeout' -x -d 'With --wait: exit 1 after this long'
-complete -c fanout -n '__fanout_using_command fanout alarms' -l 'interval' -x -d 'With --wait: seconds between checks'
+complete -c fanout -n '__fanout_using_command fanout alarms' -l 'timeout' -x -d 'With --wait: exit 1 after this long (at most 86,400)'
+complete -c fanout -n '__fanout_using_command fanout alarms' -l 'interval' -x -d 'With --wait: seconds between checks (at most 3,600)'
 
 # fanout verify
 complete -c fanout -n '__fanout_using_command fanout verify' -l 'consume' -d 'Run the built-in consumers while verifying'

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import FanoutKit
+import Synchronization
 
 /// The command line's entry point: parse, validate, run, and map any error to stderr and an exit code.
 /// The binary calls it with the process's streams; tests call it in-process with buffers and their own environment.
@@ -42,8 +43,11 @@ public enum FanoutMain {
                 globals: globals, environment: environment,
                 terminal: terminal ?? .process(noColor: globals.noColor, environment: environment),
                 transport: transport ?? processTransport)
+            // The trap is set before the command starts, so a signal can never find the default disposition.
+            let pending = PendingTask()
+            let trap = handlesSignals ? SignalTrap { pending.cancel() } : nil
             let work = Task { try await prepared(context) }
-            let trap = handlesSignals ? SignalTrap { work.cancel() } : nil
+            pending.set(work)
             let result = await work.result
             trap?.release()
             switch result {
@@ -56,6 +60,27 @@ public enum FanoutMain {
                 }
                 return report(error, path: path, to: errors)
             }
+        }
+    }
+
+    /// The command's task as the signal handler sees it: a signal before the task exists cancels it on arrival.
+    final class PendingTask: Sendable {
+        private let state = Mutex<(task: Task<Void, any Error>?, cancelled: Bool)>((nil, false))
+
+        func set(_ task: Task<Void, any Error>) {
+            let cancelled = state.withLock { state -> Bool in
+                state.task = task
+                return state.cancelled
+            }
+            if cancelled { task.cancel() }
+        }
+
+        func cancel() {
+            let task = state.withLock { state -> Task<Void, any Error>? in
+                state.cancelled = true
+                return state.task
+            }
+            task?.cancel()
         }
     }
 

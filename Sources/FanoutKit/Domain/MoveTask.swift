@@ -37,19 +37,14 @@ public enum MoveTask {
         ["HTTP500", "HTTP501", "NotImplemented", "UnsupportedOperation", "InvalidAction", "UnknownOperationException"].contains(e.code)
     }
 
-    /// The SQS client that starts move tasks: one attempt, since an endpoint without move tasks answers 500 every time.
-    public static func startClient(_ session: AWSSession) -> SQSClient {
-        var config = session.clientConfig
-        config.retry = RetryPolicy(maxAttempts: 1)
-        return SQSClient(AWSClient(service: .sqs, endpoint: session.client(.sqs).endpoint, config: config))
-    }
-
     /// Starts moving the messages of the DLQ `sourceArn` back to `destinationArn` (nil: its source queues).
     /// - Parameter perSecond: at most this many messages per second (rounded up to a whole number), or unlimited.
     public static func start(_ session: AWSSession, sourceArn: String, destinationArn: String?, perSecond: Double?) async throws -> Start {
         do {
-            let handle = try await startClient(session).startMessageMoveTask(
-                sourceArn: sourceArn, destinationArn: destinationArn, maxPerSecond: perSecond.map { Int($0.rounded(.up)) })
+            // One attempt: an endpoint without move tasks answers at once, and the client-side move takes over.
+            let handle = try await session.sqs.startMessageMoveTask(
+                sourceArn: sourceArn, destinationArn: destinationArn, maxPerSecond: perSecond.map { Int($0.rounded(.up)) },
+                retry: .singleAttempt)
             return .started(handle: handle)
         } catch let e as AWSServiceError where isUnsupported(e) {
             return .unsupported(code: e.code)
