@@ -36,8 +36,8 @@ enum PublishCommand: LeafCommand {
             groupId = try args.nonEmpty("group-id")
             dedupId = try args.nonEmpty("dedup-id")
             // The spec gives both a default, so neither read is nil.
-            count = try args.int("count", in: 1...Self.maxCount) ?? 1
-            concurrency = try args.int("concurrency", in: 1...Self.maxConcurrency) ?? 8
+            count = args.defaulted(try args.int("count", in: 1...Self.maxCount), "count")
+            concurrency = args.defaulted(try args.int("concurrency", in: 1...Self.maxConcurrency), "concurrency")
             rate = try args.number("rate", in: Self.rates, unit: "a number of messages per second")
             viaAPI = args.flag("via-api")
             resources = try ResourceOptions(args, roles: [.topic, .api])

@@ -23,7 +23,7 @@ enum RouteCommand: LeafCommand {
                 Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
             }
             // The spec gives a default, so the read is never nil.
-            timeout = try args.seconds("timeout", max: Self.maxTimeout) ?? 20
+            timeout = args.defaulted(try args.seconds("timeout", max: Self.maxTimeout), "timeout")
             groupId = try args.nonEmpty("group-id")
             resources = try ResourceOptions(args, roles: [.topic])
         }

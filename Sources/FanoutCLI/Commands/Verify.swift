@@ -23,8 +23,8 @@ enum VerifyCommand: LeafCommand {
                 return n
             })
             // The spec gives both a default, so neither read is nil.
-            timeout = try args.seconds("timeout", max: Self.maxTimeout) ?? 180
-            interval = try args.seconds("interval", max: Self.maxInterval) ?? 2
+            timeout = args.defaulted(try args.seconds("timeout", max: Self.maxTimeout), "timeout")
+            interval = args.defaulted(try args.seconds("interval", max: Self.maxInterval), "interval")
             resources = try ResourceOptions(args, roles: [.topic, .queues, .dlqs, .table])
         }
 
