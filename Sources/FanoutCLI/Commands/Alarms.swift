@@ -65,20 +65,21 @@ enum AlarmsCommand: LeafCommand {
         let selection = selection(options, context)
         let live = options.live
         if let target = options.wait {
-            for try await event in AlarmStatus.wait(cloudwatch: session.cloudwatch, sqs: session.sqs, selection, live: live, for: target,
-                                                    timeout: options.timeout, interval: options.interval)
-            {
+            var reached = false
+            try await AlarmStatus.wait(cloudwatch: session.cloudwatch, sqs: session.sqs, selection, live: live, for: target,
+                                       timeout: options.timeout, interval: options.interval).forEach { event in
                 switch event {
                 case .waiting(let rows):
                     context.status("waiting for \(target): " + rows.map { "\($0.alarm.name)=\($0.judged(live: live))" }.joined(separator: " "))
                 case .reached(let rows):
                     render(context, rows, live: live)
-                    return
+                    reached = true
                 case .timedOut(let rows):
                     render(context, rows, live: live)
                     throw FanoutError.checkFailed("timed out after \(JSONValue.format(options.timeout)) s waiting for \(rows.isEmpty ? "alarms (none found)" : "every alarm to be \(target)")")
                 }
             }
+            if reached { return }
             throw CancellationError()
         }
         let rows = try await AlarmStatus.fetch(cloudwatch: session.cloudwatch, sqs: session.sqs, selection, live: live)

@@ -123,9 +123,7 @@ enum ConsumeCommand: LeafCommand {
         }
         context.status("consuming \(targets.map { "\(QueueURL.name($0.url)) as \($0.consumerId)" }.joined(separator: ", "))")
         let pool = ConsumerPool(workers: workers, wait: options.wait, untilIdle: options.untilIdle)
-        for try await event in pool.events() {
-            render(event, context)
-        }
+        try await pool.events().forEach { render($0, context) }
         // SIGINT/SIGTERM cancel this task: the workers finish or cancel what is in flight and the stream ends.
         if Task.isCancelled { throw FanoutError(.interrupted, "interrupted: finished the messages in flight and stopped") }
     }

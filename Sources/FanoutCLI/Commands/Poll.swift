@@ -59,7 +59,7 @@ enum PollCommand: LeafCommand {
         if live { terminal.out("\u{1B}[?25l") }
         // Ctrl-C cancels this task: the watch ends, the cursor comes back, and the runner reports 130.
         defer { if live { terminal.out("\u{1B}[?25h\n") } }
-        for try await event in watch.events() {
+        try await watch.events().forEach { event in
             switch event {
             case .snapshot(let snapshots, let now):
                 for s in snapshots { history[s.url, default: []].append(s.total); history[s.url] = history[s.url].map { Array($0.suffix(30)) } }
@@ -75,7 +75,7 @@ enum PollCommand: LeafCommand {
                     terminal.out(block(snapshots, time: now))
                 }
             case .drained:
-                return
+                break
             case .timedOut:
                 throw FanoutError.checkFailed("timed out after \(JSONValue.format(options.timeout ?? 0)) s" + (options.untilDrained ? " before the queues drained" : ""))
             }

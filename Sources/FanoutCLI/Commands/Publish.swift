@@ -106,7 +106,7 @@ enum PublishCommand: LeafCommand {
         var ids = [String?](repeating: nil, count: messages.count)
         var failures: [PublishFailure] = []
         var summary = PublishSummary(total: messages.count, published: 0, failed: 0)
-        for try await event in Publishing.publish(request, sns: session.sns) {
+        try await Publishing.publish(request, sns: session.sns).forEach { event in
             switch event {
             case .acknowledged(let published):
                 for m in published { ids[m.seq - 1] = m.messageId }

@@ -71,7 +71,7 @@ enum RouteCommand: LeafCommand {
         } else {
             let probe = Routing.probe(session: session, topicArn: topic, subscriptions: subscriptions, message: message,
                                       attributes: attributes, groupId: options.groupId, timeout: options.timeout)
-            for try await event in probe {
+            try await probe.forEach { event in
                 switch event {
                 case .published(let messageId, let queues):
                     context.status("published probe \(messageId); watching \(queues.count) queue(s) for up to \(JSONValue.format(options.timeout)) s")

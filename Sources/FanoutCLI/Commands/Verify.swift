@@ -72,8 +72,8 @@ enum VerifyCommand: LeafCommand {
                                      timeout: options.timeout, interval: options.interval)
 
         var steps: [(result: Verification.StepResult, detail: String)] = []
-        for try await event in Verification(session: session, plan: plan).run() {
-            guard case .finished(let result) = event else { continue }
+        try await Verification(session: session, plan: plan).run().forEach { event in
+            guard case .finished(let result) = event else { return }
             let detail = result.detail + (result.cause == .noConsumer ? "; no consumer seems to be running: start one, or pass --consume" : "")
             steps.append((result, detail))
             context.status("\(result.passed ? "pass" : "FAIL")  \(result.name) (\(String(format: "%.1f", result.seconds)) s): \(detail)")

@@ -90,32 +90,24 @@ public struct AlarmStatus: Sendable, Equatable {
     /// Looks every `interval` seconds until every selected alarm is judged `state`, or until the next look would
     /// come after `timeout` seconds.
     public static func wait(cloudwatch: CloudWatchClient, sqs: SQSClient, _ selection: Selection, live: Bool, for state: String,
-                            timeout: Double, interval: Double) -> AsyncThrowingStream<WaitEvent, any Error>
+                            timeout: Double, interval: Double) -> EventStream<WaitEvent>
     {
-        AsyncThrowingStream { continuation in
-            let producer = Task {
-                let started = DispatchTime.now().uptimeNanoseconds
-                do {
-                    while true {
-                        let rows = try await fetch(cloudwatch: cloudwatch, sqs: sqs, selection, live: live)
-                        if !rows.isEmpty && rows.allSatisfy({ $0.judged(live: live) == state }) {
-                            continuation.yield(.reached(rows))
-                            break
-                        }
-                        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-                        if elapsed + interval > timeout {
-                            continuation.yield(.timedOut(rows))
-                            break
-                        }
-                        continuation.yield(.waiting(rows))
-                        try await Task.sleep(for: .seconds(interval))
-                    }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
+        EventStream { report in
+            let started = DispatchTime.now().uptimeNanoseconds
+            while true {
+                let rows = try await fetch(cloudwatch: cloudwatch, sqs: sqs, selection, live: live)
+                if !rows.isEmpty && rows.allSatisfy({ $0.judged(live: live) == state }) {
+                    report(.reached(rows))
+                    break
                 }
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                if elapsed + interval > timeout {
+                    report(.timedOut(rows))
+                    break
+                }
+                report(.waiting(rows))
+                try await Task.sleep(for: .seconds(interval))
             }
-            continuation.onTermination = { _ in producer.cancel() }
         }
     }
 }

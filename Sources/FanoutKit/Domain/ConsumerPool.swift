@@ -32,26 +32,16 @@ public struct ConsumerPool: Sendable {
     }
 
     /// Every message handled by every worker, as it happens.
-    public func events() -> AsyncThrowingStream<ConsumeEvent, any Error> {
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: ConsumeEvent.self)
+    public func events() -> EventStream<ConsumeEvent> {
         let pool = self
-        let task = Task {
-            do {
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for worker in pool.workers {
-                        group.addTask { try await pool.loop(worker) { continuation.yield($0) } }
-                    }
-                    try await group.waitForAll()
+        return EventStream { report in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in pool.workers {
+                    group.addTask { try await pool.loop(worker, emit: report) }
                 }
-                continuation.finish()
-            } catch is CancellationError {
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
+                try await group.waitForAll()
             }
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
     }
 
     func loop(_ worker: Worker, emit: @Sendable (ConsumeEvent) -> Void) async throws {

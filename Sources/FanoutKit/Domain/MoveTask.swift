@@ -56,34 +56,26 @@ public enum MoveTask {
     /// Cancelling the consumer ends the stream and leaves the task running: see `cancel(_:handle:)`.
     /// - Parameter queueName: the DLQ's name, for the errors.
     public static func follow(_ sqs: SQSClient, sourceArn: String, handle: String, queueName: String,
-                              interval: Duration = .seconds(1)) -> AsyncThrowingStream<Progress, any Error>
+                              interval: Duration = .seconds(1)) -> EventStream<Progress>
     {
-        AsyncThrowingStream { continuation in
-            let producer = Task {
-                let started = DispatchTime.now().uptimeNanoseconds
-                do {
-                    while !Task.isCancelled {
-                        let task = try await sqs.listMessageMoveTasks(sourceArn: sourceArn).first { $0.taskHandle == handle || $0.taskHandle == nil }
-                        guard let task else { throw FanoutError.network("move task \(handle) is not listed for \(queueName)") }
-                        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-                        let rate = elapsed > 0 ? Double(task.moved) / elapsed : 0
-                        let eta = task.toMove.flatMap { total in rate > 0 ? Double(total - task.moved) / rate : nil }
-                        let progress = Progress(status: task.status, moved: task.moved, total: task.toMove, rate: rate, eta: eta)
-                        continuation.yield(progress)
-                        if progress.isFinished {
-                            if task.status == "FAILED" {
-                                throw FanoutError.network("move task of \(queueName) failed: \(task.failureReason ?? "no reason given")")
-                            }
-                            break
-                        }
-                        try await Task.sleep(for: interval)
+        EventStream { report in
+            let started = DispatchTime.now().uptimeNanoseconds
+            while !Task.isCancelled {
+                let task = try await sqs.listMessageMoveTasks(sourceArn: sourceArn).first { $0.taskHandle == handle || $0.taskHandle == nil }
+                guard let task else { throw FanoutError.network("move task \(handle) is not listed for \(queueName)") }
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                let rate = elapsed > 0 ? Double(task.moved) / elapsed : 0
+                let eta = task.toMove.flatMap { total in rate > 0 ? Double(total - task.moved) / rate : nil }
+                let progress = Progress(status: task.status, moved: task.moved, total: task.toMove, rate: rate, eta: eta)
+                report(progress)
+                if progress.isFinished {
+                    if task.status == "FAILED" {
+                        throw FanoutError.network("move task of \(queueName) failed: \(task.failureReason ?? "no reason given")")
                     }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
+                    break
                 }
+                try await Task.sleep(for: interval)
             }
-            continuation.onTermination = { _ in producer.cancel() }
         }
     }
 

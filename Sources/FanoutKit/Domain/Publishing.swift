@@ -177,8 +177,8 @@ extension Publishing {
     /// Publishes the request's messages: one Publish for a single message, else PublishBatch (10 per call, at
     /// most 256 KiB) with `concurrency` batches in flight, paced by `rate`. Entries SNS rejects are reported,
     /// not thrown; a call that fails ends the stream with its error. Cancelling the consumer cancels the calls.
-    public static func publish(_ request: PublishRequest, sns: SNSClient) -> AsyncThrowingStream<PublishEvent, any Error> {
-        .reporting { report in
+    public static func publish(_ request: PublishRequest, sns: SNSClient) -> EventStream<PublishEvent> {
+        EventStream { report in
             let summary = try await publish(request, sns: sns, event: report)
             report(.finished(summary))
         }

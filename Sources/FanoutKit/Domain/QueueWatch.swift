@@ -38,21 +38,9 @@ public struct QueueWatch: Sendable {
     }
 
     /// The snapshots as they are taken; ends after `.drained` or `.timedOut`, or when the consuming task is cancelled.
-    public func events() -> AsyncThrowingStream<Event, any Error> {
+    public func events() -> EventStream<Event> {
         let watch = self
-        return AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    try await watch.run { continuation.yield($0) }
-                    continuation.finish()
-                } catch is CancellationError {
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
+        return EventStream { report in try await watch.run(report) }
     }
 
     func run(_ emit: @Sendable (Event) -> Void) async throws {

@@ -58,9 +58,9 @@ public enum Routing {
     /// the watch takes the probe first, and its queue reads "not seen".
     public static func probe(session: AWSSession, topicArn: String, subscriptions: [SNSSubscription], message: String,
                              attributes: [(name: String, value: MessageAttributeValue)], groupId: String?,
-                             timeout: Double) -> AsyncThrowingStream<ProbeEvent, any Error>
+                             timeout: Double) -> EventStream<ProbeEvent>
     {
-        .reporting { report in
+        EventStream { report in
             try await probe(session: session, topicArn: topicArn, subscriptions: subscriptions, message: message,
                             attributes: attributes, groupId: groupId, timeout: timeout, event: report)
         }

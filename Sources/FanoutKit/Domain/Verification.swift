@@ -82,8 +82,8 @@ public struct Verification: Sendable {
 
     /// Runs every step in order, each one even when an earlier one failed; an error inside a step fails that
     /// step. The built-in consumers (with `consume`) stop when the stream ends or its consumer is cancelled.
-    public func run() -> AsyncThrowingStream<Event, any Error> {
-        .reporting { report in try await steps(report) }
+    public func run() -> EventStream<Event> {
+        EventStream { report in try await steps(report) }
     }
 
     var consumerIds: [String] {

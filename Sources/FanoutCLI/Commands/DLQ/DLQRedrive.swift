@@ -157,7 +157,7 @@ enum DLQRedriveCommand: LeafCommand {
         let tty = context.terminal.stderrIsTTY && context.format == .table
         var finished = false
         do {
-            for try await p in MoveTask.follow(session.sqs, sourceArn: dlq.arn, handle: handle, queueName: dlq.name) {
+            try await MoveTask.follow(session.sqs, sourceArn: dlq.arn, handle: handle, queueName: dlq.name).forEach { p in
                 let total = p.total.map(String.init) ?? "?"
                 if context.format == .json {
                     context.terminal.out(JSONValue.object([("dlq", .string(dlq.name)), ("status", .string(p.status)), ("moved", .number(Double(p.moved))),
