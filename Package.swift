@@ -3,17 +3,22 @@ import PackageDescription
 
 let package = Package(
     name: "fanout",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "fanout", targets: ["fanout"]),
         .library(name: "FanoutKit", targets: ["FanoutKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // One system-library target per C library; each is imported by exactly one Swift type.
         .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
         .systemLibrary(name: "CJQ", path: "Sources/CJQ"),
-        .target(name: "FanoutKit", dependencies: ["CCurl", "COpenSSL", "CJQ"]),
+        .target(name: "FanoutKit", dependencies: [
+            "CCurl", "COpenSSL", "CJQ", .product(name: "Subprocess", package: "swift-subprocess"),
+        ]),
         .target(name: "FanoutCLI", dependencies: ["FanoutKit"]),
         .executableTarget(name: "fanout", dependencies: ["FanoutCLI"]),
         .testTarget(name: "FanoutKitTests", dependencies: ["FanoutKit"], exclude: ["Fixtures"]),

@@ -226,6 +226,40 @@ struct CredentialChainTests {
         #expect(error?.message.contains("/nonexistent/helper") == true)
     }
 
+    @Test func aCredentialProcessThatHangsIsKilledAtItsTimeLimit() async throws {
+        let error = await configurationError {
+            _ = try await within(30) {
+                try await ShellCommand.run(
+                    "sleep 100", environment: ["PATH": "/usr/bin:/bin"], what: "credential_process of profile tool",
+                    timeLimit: .milliseconds(500))
+            }
+        }
+        #expect(error?.message == "credential_process of profile tool did not finish within 0.5 seconds and was killed")
+    }
+
+    @Test func theDefaultTimeLimitIsNamedInTheError() {
+        #expect(ShellCommand.timeLimit == .seconds(60))
+        #expect(ShellCommand.outputLimit == 1 << 20)
+    }
+
+    @Test func aCredentialProcessThatFloodsStdoutIsKilled() async throws {
+        let sandbox = try ConfigSandbox(config: "[profile tool]\ncredential_process = yes\n")
+        let error = await configurationError {
+            _ = try await within(60) { try await resolveCredentials(try sandbox.context(profile: "tool")) }
+        }
+        #expect(error?.message == "credential_process of profile tool printed more than 1 MiB and was killed")
+    }
+
+    @Test func aCredentialProcessThatLeavesAChildHoldingStdoutStillAnswers() async throws {
+        let sandbox = try ConfigSandbox(
+            config: """
+                [default]
+                credential_process = sleep 60 & printf '{"Version":1,"AccessKeyId":"AKIABG","SecretAccessKey":"s"}'
+                """)
+        let resolved = try await within(10) { try await resolveCredentials(try sandbox.context()) }
+        #expect(resolved.credentials.accessKeyId == "AKIABG")
+    }
+
     // MARK: assume-role
 
     @Test func assumeRoleWithASourceProfilePassesEverySetting() async throws {
