@@ -5,7 +5,8 @@ import Testing
 @testable import FanoutKit
 
 /// The child-process runner behind `consume --exec` and credential_process. Every wait has a deadline; no test
-/// sleeps and then asserts on timing.
+/// sleeps and then asserts on timing. The deadlines are generous: they catch a hang, and the whole suite runs
+/// these next to integration tests that block threads of the shared pool while they wait for the CLI.
 @Suite("Child processes")
 struct ChildProcessTests {
     static let environment = ["PATH": "/usr/bin:/bin"]
@@ -22,7 +23,7 @@ struct ChildProcessTests {
 
     @Test func fourMebibytesGoThroughCatWithoutAPipeDeadlock() async throws {
         let input = (0..<(4 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 12) }
-        let result = try await within(60) {
+        let result = try await within(120) {
             try await Self.child("cat; echo done >&2", input: .bytes(input), limit: 8 << 20).run()
         }
         #expect(result.termination == .exited(0))
@@ -33,7 +34,7 @@ struct ChildProcessTests {
     }
 
     @Test func aChildThatDoesNotReadItsInputIsNotAnError() async throws {
-        let result = try await within(30) {
+        let result = try await within(120) {
             try await Self.child("echo ignored", input: .bytes(Array(repeating: 7, count: 4 << 20))).run()
         }
         #expect(result.termination == .exited(0))
@@ -41,10 +42,10 @@ struct ChildProcessTests {
     }
 
     @Test func exitStatusAndSignal() async throws {
-        let exited = try await within(30) { try await Self.child("exit 7").run() }
+        let exited = try await within(120) { try await Self.child("exit 7").run() }
         #expect(exited.termination == .exited(7))
         #expect(exited.exitStatus == 7)
-        let signaled = try await within(30) { try await Self.child("kill -KILL $$").run() }
+        let signaled = try await within(120) { try await Self.child("kill -KILL $$").run() }
         #expect(signaled.termination == .signaled(SIGKILL))
         #expect(signaled.exitStatus == 128 + SIGKILL)
     }
@@ -54,12 +55,20 @@ struct ChildProcessTests {
         let child = ChildProcess(
             command: #"printf '%s|%s|%s' "$ONLY" "${HOME-unset}" "$(pwd -P)""#, environment: ["ONLY": "this"],
             workingDirectory: directory, outputLimit: 1024, timeout: .seconds(30))
-        let result = try await within(30) { try await child.run() }
+        let result = try await within(120) { try await child.run() }
         #expect(String(decoding: result.stdout, as: UTF8.self) == "this|unset|\(directory)")
     }
 
+    @Test func passedThroughStderrIsNotCaptured() async throws {
+        let child = ChildProcess(command: "echo out; echo 'stderr passes through' >&2", environment: Self.environment,
+                                 input: .bytes([]), errorOutput: .passedThrough, outputLimit: 1024, timeout: .seconds(30))
+        let result = try await within(120) { try await child.run() }
+        #expect(result.stdout == Array("out\n".utf8))
+        #expect(result.stderr.isEmpty)
+    }
+
     @Test func outputPastTheCapKillsTheChild() async throws {
-        let result = try await within(30) { try await Self.child("yes", limit: 10_000).run() }
+        let result = try await within(120) { try await Self.child("yes", limit: 10_000).run() }
         #expect(result.stop == .outputLimitExceeded)
         #expect(result.stdout.count == 10_000)
         #expect(result.termination == .signaled(SIGKILL))
@@ -67,25 +76,27 @@ struct ChildProcessTests {
     }
 
     @Test func capturedStderrHasTheCapToo() async throws {
-        let result = try await within(30) { try await Self.child("yes >&2", limit: 10_000).run() }
+        let result = try await within(120) { try await Self.child("yes >&2", limit: 10_000).run() }
         #expect(result.stop == .outputLimitExceeded)
         #expect(result.stderr.count == 10_000)
     }
 
     @Test func aTimeoutSendsSigterm() async throws {
-        let result = try await within(30) {
+        let result = try await within(120) {
             try await Self.child("exec sleep 100", timeout: .milliseconds(300)).run()
         }
         #expect(result.stop == .timedOut)
+        #expect(result.termination == .signaled(SIGTERM))
         #expect(!Self.exists(result.processID))
     }
 
     @Test func aChildThatIgnoresSigtermGetsSigkillAfterTheGracePeriod() async throws {
-        let result = try await within(30) {
+        let result = try await within(120) {
             try await Self.child("trap '' TERM; echo ready; while :; do sleep 0.1; done",
                                  timeout: .milliseconds(300), grace: .milliseconds(300)).run()
         }
         #expect(result.stop == .timedOut)
+        #expect(result.termination == .signaled(SIGKILL))
         #expect(!Self.exists(result.processID))
     }
 
@@ -99,13 +110,13 @@ struct ChildProcessTests {
         }
         #expect(Self.exists(pid))
         run.cancel()
-        let outcome = await within(30) { await run.result }
+        let outcome = await within(120) { await run.result }
         #expect(throws: CancellationError.self) { try outcome.get() }
         #expect(!Self.exists(pid), "the run returns only once the child is gone")
     }
 
     @Test func aGrandchildHoldingStdoutDoesNotHangTheRun() async throws {
-        let result = try await within(30) { try await Self.child("sleep 100 & echo $!; echo hi").run() }
+        let result = try await within(120) { try await Self.child("sleep 100 & echo $!; echo hi").run() }
         let lines = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n")
         #expect(result.termination == .exited(0))
         #expect(lines.last == "hi")
@@ -117,7 +128,7 @@ struct ChildProcessTests {
     @Test func fiftyConcurrentRunsDoNotStarveThePool() async throws {
         let input = Array(repeating: UInt8(ascii: "x"), count: 256 << 10)
         let firstChildDone = FirstInstant()
-        let results = try await within(120) {
+        let results = try await within(300) {
             try await withThrowingTaskGroup(of: (Int, ChildProcess.Result).self) { group in
                 for i in 0..<50 {
                     group.addTask {
