@@ -9,6 +9,10 @@ let package = Package(
         .library(name: "FanoutKit", targets: ["FanoutKit"]),
     ],
     dependencies: [
+        // Child processes (the handler command, credential_process) with non-blocking pipes and exit monitoring
+        // off the cooperative pool. What it cost when it came in (2 shared cores): a clean debug build +45 s wall,
+        // +20 s CPU (it brings swift-system); the stripped release binary +0.8 MB; no new shared libraries; no
+        // measurable change in start-up.
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
