@@ -104,7 +104,8 @@ struct ChildProcessTests {
         let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("fanout-child-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: pidFile) }
         let run = Task { try await Self.child("echo $$ > '\(pidFile.path)'; exec sleep 100").run() }
-        let pid = try await eventually(30) { () -> Int32? in
+        defer { run.cancel() }
+        let pid = try await eventually(120) { () -> Int32? in
             guard let text = try? String(contentsOf: pidFile, encoding: .utf8), text.hasSuffix("\n") else { return nil }
             return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
         }
@@ -138,7 +139,7 @@ struct ChildProcessTests {
                     }
                 }
                 // Give every child a chance to start before probing the pool.
-                _ = try await eventually(30) { () -> Bool? in Self.childCount() >= 50 || firstChildDone.value != nil ? true : nil }
+                _ = try await eventually(120) { () -> Bool? in Self.childCount() >= 50 || firstChildDone.value != nil ? true : nil }
                 let probe = await Task { ContinuousClock.now }.value
                 var all: [Int: ChildProcess.Result] = [:]
                 for try await (i, result) in group { all[i] = result }
