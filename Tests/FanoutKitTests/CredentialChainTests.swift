@@ -226,6 +226,46 @@ struct CredentialChainTests {
         #expect(error?.message.contains("/nonexistent/helper") == true)
     }
 
+    @Test func aCredentialProcessThatHangsIsKilledAtItsTimeLimit() async throws {
+        let error = await configurationError {
+            _ = try await within(120) {
+                try await ShellCommand.run(
+                    "sleep 100", environment: ["PATH": "/usr/bin:/bin"], what: "credential_process of profile tool",
+                    timeLimit: .milliseconds(500))
+            }
+        }
+        #expect(error?.message == "credential_process of profile tool did not finish within 0.5 seconds and was killed")
+    }
+
+    @Test func theDefaultTimeLimitIsNamedInTheError() {
+        #expect(ShellCommand.timeLimit == .seconds(60))
+        #expect(ShellCommand.outputLimit == 1 << 20)
+    }
+
+    @Test func aCredentialProcessThatFloodsStdoutIsKilled() async throws {
+        let sandbox = try ConfigSandbox(config: "[profile tool]\ncredential_process = yes\n")
+        let error = await configurationError {
+            _ = try await within(120) { try await resolveCredentials(try sandbox.context(profile: "tool")) }
+        }
+        #expect(error?.message == "credential_process of profile tool printed more than 1 MiB and was killed")
+    }
+
+    @Test func aCredentialProcessThatLeavesAChildHoldingStdoutStillAnswers() async throws {
+        let sandbox = try ConfigSandbox()
+        let pidFile = sandbox.home + "/background.pid"
+        try sandbox.write(
+            ".aws/config",
+            """
+            [default]
+            credential_process = sleep 600 & echo $! > \(pidFile); printf '{"Version":1,"AccessKeyId":"AKIABG","SecretAccessKey":"s"}'
+            """)
+        let resolved = try await within(120) { try await resolveCredentials(try sandbox.context()) }
+        #expect(resolved.credentials.accessKeyId == "AKIABG")
+        if let pid = (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap({ Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) {
+            kill(pid, SIGKILL)
+        }
+    }
+
     // MARK: assume-role
 
     @Test func assumeRoleWithASourceProfilePassesEverySetting() async throws {

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// A profile's `credential_process`: runs the command and reads the credentials it prints
@@ -22,7 +21,8 @@ public struct CredentialProcessSource: CredentialSource {
         guard let command = config.files.profile(named: profileName)?["credential_process"], !command.isEmpty else {
             return nil
         }
-        let output = try await ShellCommand.run(command, environment: config.environment.variables)
+        let output = try await ShellCommand.run(
+            command, environment: config.environment.variables, what: "credential_process of profile \(profileName)")
         let credentials = try Self.credentials(fromOutput: output, profileName: profileName)
         return ResolvedCredentials(credentials: credentials, source: "credential_process (profile \(profileName))")
     }
@@ -80,7 +80,16 @@ public struct CredentialProcessSource: CredentialSource {
 
 /// Runs a command line through `/bin/sh -c` and collects its exit status, stdout and stderr.
 /// stdin is inherited, so a credential helper can prompt on the terminal as it can under the AWS CLI.
+///
+/// botocore waits for a credential_process without any bound. Here the command gets 60 seconds (`timeLimit`; time
+/// enough to answer a prompt or an MFA push) and may print at most 1 MiB on stdout and on stderr (`outputLimit`;
+/// credentials are a few kilobytes): past either it is killed (SIGTERM, SIGKILL 2 s later) and the lookup fails
+/// with a configuration error instead of hanging. A helper that exits but leaves a background child holding its
+/// stdout is read up to its own exit.
 enum ShellCommand {
+    static let timeLimit: Duration = .seconds(60)
+    static let outputLimit = 1024 * 1024
+
     /// What the command left behind.
     struct Output: Sendable {
         var status: Int32
@@ -97,53 +106,39 @@ enum ShellCommand {
         }
     }
 
-    /// Runs on a Dispatch thread so the blocking reads and the wait stay off the cooperative pool.
-    static func run(_ command: String, environment: [String: String]) async throws -> Output {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try runBlocking(command, environment: environment) })
-            }
-        }
-    }
-
-    private static func runBlocking(_ command: String, environment: [String: String]) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.environment = environment
-        let stdoutPipe = Pipe()
-        let stderrPipe = Pipe()
-        process.standardOutput = stdoutPipe
-        process.standardError = stderrPipe
+    /// Runs `command`; `what` names it in errors ("credential_process of profile dev").
+    static func run(_ command: String, environment: [String: String], what: String = "credential_process",
+                    timeLimit: Duration = timeLimit, outputLimit: Int = outputLimit) async throws -> Output
+    {
+        let child = ChildProcess(
+            command: command, environment: environment, input: .inherited, errorOutput: .captured,
+            outputLimit: outputLimit, timeout: timeLimit, gracePeriod: .seconds(2))
+        let result: ChildProcess.Result
         do {
-            try process.run()
-        } catch {
-            throw FanoutError.configuration("Cannot start /bin/sh to run credential_process: \(error)")
+            result = try await child.run()
+        } catch let error as ChildProcess.Failure {
+            throw FanoutError.configuration("Cannot start /bin/sh to run \(what): \(error)")
         }
-        // Read stderr on another thread while this one reads stdout, so neither pipe can fill up and stall
-        // the child.
-        let stderrHandle = stderrPipe.fileHandleForReading
-        let stderrData = LockedBox(Data())
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) {
-            stderrData.value = stderrHandle.readDataToEndOfFile()
+        switch result.stop {
+        case .timedOut:
+            throw FanoutError.configuration(
+                "\(what) did not finish within \(seconds(timeLimit)) seconds and was killed",
+                hint: "run the command yourself to see where it waits")
+        case .outputLimitExceeded:
+            throw FanoutError.configuration(
+                "\(what) printed more than \(size(outputLimit)) and was killed",
+                hint: "it must print only the credentials JSON on stdout")
+        case nil:
+            return Output(status: result.exitStatus, stdout: result.stdout, stderr: result.stderr)
         }
-        let stdoutData = stdoutPipe.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: Array(stdoutData), stderr: Array(stderrData.value))
     }
-}
 
-/// A value shared between two threads under a lock.
-private final class LockedBox<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
+    private static func size(_ bytes: Int) -> String {
+        bytes % (1024 * 1024) == 0 ? "\(bytes / (1024 * 1024)) MiB" : "\(bytes) bytes"
+    }
 
-    init(_ value: Value) { stored = value }
-
-    var value: Value {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
+    private static func seconds(_ duration: Duration) -> String {
+        let (whole, fraction) = duration.components
+        return fraction == 0 ? "\(whole)" : String(format: "%.1f", Double(whole) + Double(fraction) / 1e18)
     }
 }

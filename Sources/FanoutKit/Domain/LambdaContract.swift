@@ -57,12 +57,18 @@ public enum LambdaContract {
 }
 
 /// Runs a handler command for one batch: the event on its stdin, its stdout read as the reply, its stderr passed
-/// through; killed after `timeout`. While it runs, a heartbeat extends the batch's visibility at half the queue's
-/// visibility timeout.
+/// through; after `timeout` it gets SIGTERM, and SIGKILL 2 s later. While it runs, a heartbeat extends the batch's
+/// visibility at half the queue's visibility timeout.
+///
+/// The reply is capped at 6 MiB, Lambda's limit for a synchronous response payload: a handler that prints more is
+/// killed and its batch fails.
 public struct HandlerRun: Sendable {
     public var command: String
     public var timeout: Double
     public var environment: [String: String]
+
+    /// Lambda's 6 MB response payload limit, in bytes.
+    static let replyLimit = 6 * 1024 * 1024
 
     public init(command: String, timeout: Double, environment: [String: String]) {
         self.command = command
@@ -72,24 +78,10 @@ public struct HandlerRun: Sendable {
 
     /// Runs the handler; `heartbeat` is called every `heartbeatInterval` seconds until it ends.
     public func run(event: JSONValue, ids: [String], heartbeatInterval: Double, heartbeat: @escaping @Sendable () async -> Void) async throws -> LambdaContract.Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.environment = environment
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.standardError
-        let finished = ProcessExit()
-        process.terminationHandler = { p in finished.finish(p.terminationStatus) }
-        do {
-            try process.run()
-        } catch {
-            throw FanoutError.configuration("cannot run --exec '\(command)': \(error.localizedDescription)")
-        }
-        let reader = Task.detached { output.fileHandleForReading.readDataToEndOfFile() }
-        input.fileHandleForWriting.write(Data(event.serializedBytes()))
-        try? input.fileHandleForWriting.close()
+        let child = ChildProcess(
+            command: command, environment: environment, input: .bytes(event.serializedBytes()),
+            errorOutput: .passedThrough, outputLimit: Self.replyLimit,
+            timeout: timeout.isFinite ? .seconds(max(0, timeout)) : nil, gracePeriod: .seconds(2))
         let beats = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: UInt64(max(0.5, heartbeatInterval) * 1e9))
@@ -97,52 +89,20 @@ public struct HandlerRun: Sendable {
                 await heartbeat()
             }
         }
-        let pid = process.processIdentifier
-        let killer = Task {
-            try? await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
-            guard !Task.isCancelled, finished.status == nil else { return }
-            finished.timedOut = true
-            kill(pid, SIGTERM)
-            try? await Task.sleep(nanoseconds: 2_000_000_000)
-            if finished.status == nil { kill(pid, SIGKILL) }
+        defer { beats.cancel() }
+        let result: ChildProcess.Result
+        do {
+            result = try await child.run()
+        } catch let error as ChildProcess.Failure {
+            throw FanoutError.configuration("cannot run the handler command '\(command)': \(error)", subject: .input("handler"))
         }
-        let status = await finished.wait()
-        beats.cancel()
-        killer.cancel()
-        let stdout = String(decoding: await reader.value, as: UTF8.self)
-        if finished.timedOut { return .init(failed: Set(ids), reason: "handler timed out after \(JSONValue.format(timeout)) s and was killed") }
-        return LambdaContract.outcome(stdout: stdout, exitStatus: status, ids: ids)
-    }
-}
-
-/// A child's exit status, awaited once.
-final class ProcessExit: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Int32?
-    private var waiter: CheckedContinuation<Int32, Never>?
-    private var _timedOut = false
-
-    var status: Int32? { lock.lock(); defer { lock.unlock() }; return value }
-    var timedOut: Bool {
-        get { lock.lock(); defer { lock.unlock() }; return _timedOut }
-        set { lock.lock(); _timedOut = newValue; lock.unlock() }
-    }
-
-    func finish(_ status: Int32) {
-        lock.lock()
-        value = status
-        let w = waiter
-        waiter = nil
-        lock.unlock()
-        w?.resume(returning: status)
-    }
-
-    func wait() async -> Int32 {
-        await withCheckedContinuation { c in
-            lock.lock()
-            if let value { lock.unlock(); c.resume(returning: value); return }
-            waiter = c
-            lock.unlock()
+        switch result.stop {
+        case .timedOut:
+            return .init(failed: Set(ids), reason: "handler timed out after \(JSONValue.format(timeout)) s and was killed")
+        case .outputLimitExceeded:
+            return .init(failed: Set(ids), reason: "handler printed more than 6 MiB (Lambda's response payload limit) and was killed")
+        case nil:
+            return LambdaContract.outcome(stdout: String(decoding: result.stdout, as: UTF8.self), exitStatus: result.exitStatus, ids: ids)
         }
     }
 }
