@@ -205,11 +205,16 @@ def table(latency_ms, rows, cap):
     if cap:
         print(f"server capacity (wrk, {cap['conns']} connections, SQS DeleteMessageBatch of 10): {cap['rps']:,.0f} req/s"
               + (f" (limit {cap['limit']:,.0f} = connections / latency)" if cap["limit"] else "")
-              + f", {cap['us_per_req']:.0f} µs server CPU per request" + (f"; {'; '.join(cap['errors'])}" if cap["errors"] else ""))
+              + f", {cap['us_per_req']:.0f} µs server CPU per request (≈ {1e6 / cap['us_per_req']:,.0f} req/s per server core)"
+              + (f"; {'; '.join(cap['errors'])}" if cap["errors"] else ""))
     head = (f"{'case':<26} {'client':<23} {'msgs':>6} {'wall s':>7} {'cpu s':>6} {'work s':>6} {'req':>6} {'req/s':>7} "
             f"{'msg/s':>7} {'srv cpu':>7} {'conns':>5} {'limit s':>7} {'limit msg/s':>11}")
     print(head)
     print("-" * len(head))
+    if cap:
+        busiest = max(rows, key=lambda r: r["req"] / r["wall"])
+        print(f"(busiest client: {busiest['client']}, {busiest['case']}: {busiest['req'] / busiest['wall']:,.0f} req/s, "
+              f"{100 * busiest['req'] / busiest['wall'] / cap['rps']:.0f}% of the server's wrk capacity)")
     last = None
     for r in rows:
         case = r["case"] if r["case"] != last else ""
@@ -248,6 +253,9 @@ def side_by_side(results):
 def main():
     if not os.access(FANOUT, os.X_OK):
         sys.exit(f"latency_bench: no fanout binary at {FANOUT} (make release)")
+    # Warm the page cache and Python's bytecode cache, so that no measured run pays for a first start.
+    subprocess.run([FANOUT, "version"], stdout=subprocess.DEVNULL, check=True)
+    subprocess.run([sys.executable, "-c", "import boto3, botocore.config"], check=True)
     results = []
     for ms, url in servers():
         print(f"latency_bench: {url} at {ms:g} ms", file=sys.stderr, flush=True)
