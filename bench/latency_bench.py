@@ -19,8 +19,9 @@ conns = the most requests the client has in flight; limit = the fastest the clie
 latency (round trips on its critical path × latency), as wall seconds and msg/s; at 0 ms there is no such limit.
 
 Env: FANOUT_BENCH_CANNED ("0=URL 20=URL", set by bench/with-canned.sh), FANOUT_BIN, BENCH_CANNED_MESSAGES (N,
-default 5000), BENCH_LOOP_MESSAGES (the messages of the sequential boto3 consume loop at a latency > 0, default
-500: at 20 ms it makes 12 round trips per 10 messages), BENCH_SNAPSHOT_REPEATS (median of, default 3).
+default 5000), BENCH_LOOP_PUBLISH and BENCH_LOOP_CONSUME (the messages of the sequential boto3 loops, default
+1000 and 300), BENCH_AWS_CLI_LATENCIES (where the aws CLI runs, default "20"), BENCH_SNAPSHOT_REPEATS (median of,
+default 3).
 """
 import json, math, os, shutil, statistics, subprocess, sys, tempfile, time, urllib.request
 
@@ -29,7 +30,12 @@ FANOUT = os.environ.get("FANOUT_BIN", ".build/release/fanout")
 AWS = shutil.which("aws")
 WRK = shutil.which("wrk")
 N = int(os.environ.get("BENCH_CANNED_MESSAGES", "5000"))
-LOOP_N = int(os.environ.get("BENCH_LOOP_MESSAGES", "500"))
+# The sequential boto3 loops are the slowest clients by far (at 20 ms a consume loop makes 12 round trips per 10
+# messages): they run on fewer messages, so that make bench stays near 10 minutes; their msg/s compare all the same.
+LOOP_PUBLISH = min(N, int(os.environ.get("BENCH_LOOP_PUBLISH", "1000")))
+LOOP_CONSUME = min(N, int(os.environ.get("BENCH_LOOP_CONSUME", "300")))
+# The aws CLI's snapshot is 20 process starts, alike at any latency: it runs at these latencies only.
+AWS_LATENCIES = [float(x) for x in os.environ.get("BENCH_AWS_CLI_LATENCIES", "20").split()]
 REPEATS = int(os.environ.get("BENCH_SNAPSHOT_REPEATS", "3"))
 PUBLISH_CONCURRENCY = 8  # fanout publish's default --concurrency
 THREADS = 32
@@ -154,9 +160,16 @@ def run_latency(latency_ms, url):
         progress(case)
         r = measure(url, fanout_argv + ["--outputs", one_path, "-q"], env, N, stdin_path)
         row(case, "fanout publish", r, PUBLISH_CONCURRENCY, math.ceil(batches / PUBLISH_CONCURRENCY))
-        for mode, conns in (("loop", 1), ("pool", THREADS)):
-            r = measure(url, anchor + ["publish", mode, "--endpoint", url, "--topic", one["sns_topic_arn"]] + extra, env, N, stdin_path)
-            row(case, f"boto3 {'loop' if mode == 'loop' else '32 threads'}", r, conns, math.ceil(batches / conns))
+        for mode, conns, n in (("loop", 1, LOOP_PUBLISH), ("pool", THREADS, N)):
+            src = stdin_path
+            if stdin_path and n < N:  # the loop reads the first n lines
+                src = os.path.join(WORK, f"lines-{n}.ndjson")
+                with open(src, "w") as f:
+                    f.writelines(json.dumps({"text": f"bench-{i + 1}"}) + "\n" for i in range(n))
+            count = ["--count", str(n)] if not stdin_path else extra
+            r = measure(url, anchor + ["publish", mode, "--endpoint", url, "--topic", one["sns_topic_arn"]] + count, env, n, src)
+            label = case if n == N else case.replace(f"{N:,}", f"{n:,}")
+            row(label, f"boto3 {'loop' if mode == 'loop' else '32 threads'}", r, conns, math.ceil(math.ceil(n / 10) / conns))
 
     # Consume + persist from one queue that hands out N messages, then none.
     case = f"consume + persist {N:,}"
@@ -166,7 +179,7 @@ def run_latency(latency_ms, url):
                 env, N, reset_messages=N)
     # A round is receive → 10 PutItems at once → delete: 3 round trips per 10 messages, one round at a time.
     row(case, "fanout consume", r, 10, 3 * batches)
-    loop_n = LOOP_N if L else N
+    loop_n = LOOP_CONSUME
     r = measure(url, anchor + ["consume", "loop", "--endpoint", url, "--queue-url", q1, "--table", one["dynamodb_table_name"]],
                 env, loop_n, reset_messages=loop_n)
     row(case if loop_n == N else f"consume + persist {loop_n:,}", "boto3 loop", r, 1, 12 * math.ceil(loop_n / 10))
@@ -183,7 +196,7 @@ def run_latency(latency_ms, url):
     for mode, conns, trips in (("loop", 1, 20), ("pool", THREADS, 1)):
         r = median_of([measure(url, anchor + ["snapshot", mode, "--endpoint", url, "--outputs", snap_path], env, 0) for _ in range(REPEATS)])
         row(case, f"boto3 {'loop' if mode == 'loop' else '32 threads'}", r, conns, trips)
-    if AWS:
+    if AWS and latency_ms in AWS_LATENCIES:
         doc = json.load(open(snap_path))
         script = os.path.join(WORK, "aws-loop.sh")
         with open(script, "w") as f:  # one aws process per queue, as the seed's `make poll` loop does
@@ -234,9 +247,14 @@ def side_by_side(results):
     print("-" * len(head))
     keyed = [{(r["case"].split(" ")[0] + ("-stdin" if "stdin" in r["case"] else ""), r["client"]): r for r in rows}
              for _, rows, _ in results]
+    order = []  # every (case, client) of any latency, in the order of the latency that has the most rows
+    for _, rows, _ in sorted(results, key=lambda x: -len(x[1])):
+        for r in rows:
+            key = (r["case"].split(" ")[0] + ("-stdin" if "stdin" in r["case"] else ""), r["client"])
+            if key not in [k for k, _ in order]:
+                order.append((key, r))
     last = None
-    for r in results[0][1]:
-        key = (r["case"].split(" ")[0] + ("-stdin" if "stdin" in r["case"] else ""), r["client"])
+    for key, r in order:
         cells = []
         for k in keyed:
             x = k.get(key)
