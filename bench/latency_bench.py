@@ -274,12 +274,15 @@ def main():
     # Warm the page cache and Python's bytecode cache, so that no measured run pays for a first start.
     subprocess.run([FANOUT, "version"], stdout=subprocess.DEVNULL, check=True)
     subprocess.run([sys.executable, "-c", "import boto3, botocore.config"], check=True)
+    load_at_start = os.getloadavg()
     results = []
     for ms, url in servers():
         print(f"latency_bench: {url} at {ms:g} ms", file=sys.stderr, flush=True)
         cap = capacity(url, ms)
         results.append((ms, run_latency(ms, url), cap))
     print(f"\nfanout against bench/canned_aws.py ({N:,} messages; snapshot: median of {REPEATS}, the aws CLI once)")
+    print(f"machine: {os.cpu_count()} CPUs, load average {load_at_start[0]:.1f} at the start and {os.getloadavg()[0]:.1f} at the end "
+          "(other work on the machine slows every client alike; the cpu columns depend on it least)")
     print("wall/cpu: the client process (start included); work s: boto3's time after imports and client setup;")
     print("req: requests the server counted; srv cpu: the server's CPU seconds; limit: the client's pattern at this latency")
     for ms, rows, cap in results:
