@@ -90,9 +90,9 @@ public struct CredentialChain: Sendable {
     /// (botocore's `ProfileProviderBuilder.providers` with environment variables disabled).
     static func profileSources(profileName: String, config: AWSConfigContext) -> [any CredentialSource] {
         [
-            SharedCredentialsFileSource(profileName: profileName, files: config.files),
+            SharedFileKeysSource(.credentials, profileName: profileName, files: config.files),
             CredentialProcessSource(profileName: profileName, config: config),
-            ConfigFileCredentialSource(profileName: profileName, files: config.files),
+            SharedFileKeysSource(.config, profileName: profileName, files: config.files),
         ]
     }
 
@@ -186,47 +186,39 @@ public struct EnvironmentCredentialSource: CredentialSource {
 
 // MARK: - static keys in the shared files
 
-/// Static keys from the credentials file's `[name]` section (botocore's `SharedCredentialProvider`).
-public struct SharedCredentialsFileSource: CredentialSource {
+/// Static keys from one of the shared files: the credentials file's `[name]` section (botocore's
+/// `SharedCredentialProvider`) or the config file's `[default]`/`[profile name]` section (its `ConfigProvider`).
+public struct SharedFileKeysSource: CredentialSource {
+    /// Which of the two files.
+    public enum File: Sendable { case credentials, config }
+
+    public var file: File
     public var profileName: String
     public var files: AWSConfigFiles
 
-    public init(profileName: String, files: AWSConfigFiles) {
+    public init(_ file: File, profileName: String, files: AWSConfigFiles) {
+        self.file = file
         self.profileName = profileName
         self.files = files
     }
 
+    /// The section header as the file spells it.
+    var header: String {
+        file == .credentials ? "[\(profileName)]" : AWSConfigFiles.configFileHeader(forProfile: profileName)
+    }
+
+    var path: String { file == .credentials ? files.credentialsFileDisplayPath : files.configFileDisplayPath }
+
     public var attemptDescription: String {
-        "shared credentials file \(files.credentialsFileDisplayPath) [\(profileName)]"
+        (file == .credentials ? "shared credentials file " : "config file ") + "\(path) \(header)"
     }
 
     public func resolve(_ context: CredentialResolutionContext) async throws -> ResolvedCredentials? {
-        guard let section = files.credentialsFileProfiles[profileName] else { return nil }
-        return try staticCredentials(
-            in: section, where: "[\(profileName)] in \(files.credentialsFileDisplayPath)"
-        ).map { ResolvedCredentials(credentials: $0, source: "profile \(profileName) (shared credentials file)") }
-    }
-}
-
-/// Static keys from the config file's `[default]`/`[profile name]` section (botocore's `ConfigProvider`).
-public struct ConfigFileCredentialSource: CredentialSource {
-    public var profileName: String
-    public var files: AWSConfigFiles
-
-    public init(profileName: String, files: AWSConfigFiles) {
-        self.profileName = profileName
-        self.files = files
-    }
-
-    public var attemptDescription: String {
-        "config file \(files.configFileDisplayPath) \(AWSConfigFiles.configFileHeader(forProfile: profileName))"
-    }
-
-    public func resolve(_ context: CredentialResolutionContext) async throws -> ResolvedCredentials? {
-        guard let section = files.configFileProfiles[profileName] else { return nil }
-        let header = AWSConfigFiles.configFileHeader(forProfile: profileName)
-        return try staticCredentials(in: section, where: "\(header) in \(files.configFileDisplayPath)")
-            .map { ResolvedCredentials(credentials: $0, source: "profile \(profileName) (config file)") }
+        let sections = file == .credentials ? files.credentialsFileProfiles : files.configFileProfiles
+        guard let section = sections[profileName] else { return nil }
+        let kind = file == .credentials ? "shared credentials file" : "config file"
+        return try staticCredentials(in: section, where: "\(header) in \(path)")
+            .map { ResolvedCredentials(credentials: $0, source: "profile \(profileName) (\(kind))") }
     }
 }
 
