@@ -177,7 +177,8 @@ import Testing
 
     @Test func verifyPassesWhenHealthyAndFailsWhenAConsumerIsBroken() throws {
         let stack = try MotoStack.workflow(visibility: 1)
-        let healthy = try stack.run(["verify", "--consume", "--dlq-test", "--interval", "0.5", "--timeout", "30", "-o", "json"])
+        // verify returns as soon as every step holds: 90 s is only the deadline, generous for a loaded machine.
+        let healthy = try stack.run(["verify", "--consume", "--dlq-test", "--interval", "0.5", "--timeout", "90", "-o", "json"])
         #expect(healthy.status == 0, "\(healthy)")
         let steps = try JSONValue.parse(healthy.stdout)["steps"]?.array ?? []
         #expect(steps.count == 7)

@@ -75,8 +75,9 @@ import Testing
         let q = try await DeadLettered(count: 20)
         let started = try q.run(["dlq", "redrive", q.dlq, "--rate", "1", "--yes"])
         #expect(started.status == 0, "\(started)")
-        // Cancel once the task has visibly moved something (at 1 message/s the other 19 take many seconds more).
-        try await eventually("a first message moved back", { try await q.depth(q.source) }, until: { $0 > 0 })
+        // Cancel once the task has visibly moved something (at 1 message/s the other 19 take many seconds more). The
+        // wait blocks, so the cancel follows at once, however busy the other tests keep the shared threads.
+        try waitFor("a first message moved back") { let c = try queueCounts(q.source, environment: q.env); return c.visible + c.inFlight > 0 }
         let cancelled = try q.run(["dlq", "cancel", q.dlq, "-o", "json"])
         #expect(cancelled.status == 0, "\(cancelled)")
         let status = try await eventually("the task is CANCELLED", { try q.newestTaskStatus() ?? "none" }, until: { $0 == "CANCELLED" })

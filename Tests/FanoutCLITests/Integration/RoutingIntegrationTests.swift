@@ -19,7 +19,9 @@ import Testing
             let args = ["--attr", "event_type=\(event)", #"{"order_id": "o-1"}"#]
             let dry = try stack.reached(["--dry"] + args)
             #expect(dry == expected, "dry \(event)")
-            let live = try stack.reached(["--timeout", "3"] + args)
+            // --timeout: how long the probe watches each queue. moto delivers during the publish, so a hit is seen at once
+            // and only the queues that are not reached wait it out; 6 s is generous for a loaded machine.
+            let live = try stack.reached(["--timeout", "6"] + args)
             #expect(live == expected, "live \(event)")
         }
         // --expect holds and fails as it should.
@@ -51,7 +53,7 @@ import Testing
         ]
         for args in messages {
             let dry = try stack.reached(["--dry"] + args)
-            let live = try stack.reached(["--timeout", "3"] + args)
+            let live = try stack.reached(["--timeout", "6"] + args)
             #expect(dry == live, "\(args): dry \(dry.sorted()) vs live \(live.sorted())")
             #expect(!dry.isEmpty)
         }
@@ -104,7 +106,8 @@ import Testing
         spec = spec.setting("visibilityTimeout", 1).setting("queues", [["name": "ordered"]])
         let stack = try MotoStack(spec)
         for n in 1...3 { #expect(try stack.run(["publish", "--group-id", "g", #"{"n": \#(n)}"#]).status == 0) }
-        let consumed = try stack.run(["consume", "--fail-when", ".n == 2", "--until-idle", "2", "--wait", "1", "-o", "json"])
+        // Message 2 reappears after each 1 s visibility; stopping after 5 idle seconds leaves room for a slow moto.
+        let consumed = try stack.run(["consume", "--fail-when", ".n == 2", "--until-idle", "5", "--wait", "1", "-o", "json"])
         #expect(consumed.status == 0, "\(consumed)")
         let events = consumed.stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
         let stopped = events.filter { $0["reason"]?.string == "an earlier message of its group failed" }
@@ -124,7 +127,8 @@ import Testing
         }
         let log = stack.home.path + "/handler.log"
         let handler = "python3 " + MotoStack.repository.appendingPathComponent("examples/handler.py").path
-        let result = try Fanout.run(["consume", "--exec", handler, "--backoff", "0", "--until-idle", "2", "--wait", "1", "-o", "json", "--outputs", stack.outputs],
+        // The poison reappears after each failure; stopping after 5 idle seconds leaves room for a slow moto.
+        let result = try Fanout.run(["consume", "--exec", handler, "--backoff", "0", "--until-idle", "5", "--wait", "1", "-o", "json", "--outputs", stack.outputs],
                                     environment: stack.env.merging(["HANDLER_LOG": log]) { $1 })
         #expect(result.status == 0, "\(result)")
         let handled = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
@@ -156,24 +160,27 @@ import Testing
                                                                    "--wait", "0", "-o", "json", "--outputs", stack.outputs], env: stack.env)
         #expect(hung.contains("timed out after 1 s"), "\(hung)")
         // Heartbeat: a handler still running past the 2 s visibility keeps its message hidden. The queue is sampled
-        // while the consumer runs: the message must never be visible again, and at least one sample must be taken
-        // well past the visibility (2.5 s after the receive was first seen) while the handler still holds it.
+        // while the consumer runs (blocking, so no sample is delayed by other tests): the message must never be
+        // visible again, and at least one sample must be taken well past the visibility (2.5 s after the receive was
+        // surely done) while the handler still holds it.
         let slow = try await moto.sqs.createQueue(uniqueName("slow"), attributes: ["VisibilityTimeout": "2"])
         _ = try await moto.sqs.sendMessage(slow, SQSOutgoingMessage(id: "1", body: #"{"sleep": 6}"#))
         let handler = "python3 " + MotoStack.repository.appendingPathComponent("examples/handler.py").path
         let consumer = try Fanout.start(["consume", "--queue", slow, "--exec", handler, "--until-idle", "1", "--wait", "0", "--outputs", stack.outputs],
                                         environment: stack.env)
-        let received = try await eventually("the consumer received the message", { try await moto.sqs.visibleAndInFlight(slow) },
-                                            until: { $0.inFlight == 1 || !consumer.isRunning })
-        let receivedAt = Date()
+        var receivedBy: Date?  // the end of the first sample that saw the message in flight: it was received before
         var samples: [(at: Double, visible: Int, inFlight: Int)] = []
-        while consumer.isRunning && Date().timeIntervalSince(receivedAt) < 60 {
-            let now = try await moto.sqs.visibleAndInFlight(slow)
-            samples.append((Date().timeIntervalSince(receivedAt), now.visible, now.inFlight))
-            try await Task.sleep(nanoseconds: 200_000_000)
+        let deadline = Date().addingTimeInterval(90)
+        while consumer.isRunning && Date() < deadline {
+            let started = Date()
+            let now = try queueCounts(slow, environment: stack.env)
+            if receivedBy == nil && now.inFlight == 1 { receivedBy = Date() }
+            // `at` is a lower bound of the time since the receive: from the receive at the latest to this sample's start.
+            if let receivedBy { samples.append((started.timeIntervalSince(receivedBy), now.visible, now.inFlight)) }
+            usleep(200_000)  // blocking on purpose, see waitFor
         }
         let result = try consumer.wait()
-        #expect(received.inFlight == 1, "the consumer took the message: \(received), \(result)")
+        #expect(receivedBy != nil, "the consumer took the message: \(result)")
         #expect(samples.allSatisfy { $0.visible == 0 }, "the message never became visible while its handler ran: \(samples)")
         #expect(samples.contains { $0.at >= 2.5 && $0.inFlight == 1 }, "past the 2 s visibility, the message is still hidden: \(samples)")
         #expect(result.status == 0, "\(result)")

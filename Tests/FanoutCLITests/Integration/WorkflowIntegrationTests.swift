@@ -72,7 +72,8 @@ import Testing
         let stack = try MotoStack.workflow(visibility: 1)
         let marker = uniqueName("dlq-test")
         #expect(try stack.run(["publish", #"{"text": "\#(marker)"}"#]).status == 0)
-        let consumed = try stack.run(["consume", "--fail-queue", "1", "--fail-when", ".text | startswith(\"dlq-test\")", "--until-idle", "3", "--wait", "1", "-o", "json"])
+        // The failed message reappears after its 1 s visibility; stopping after 5 idle seconds leaves room for a slow moto.
+        let consumed = try stack.run(["consume", "--fail-queue", "1", "--fail-when", ".text | startswith(\"dlq-test\")", "--until-idle", "5", "--wait", "1", "-o", "json"])
         #expect(consumed.status == 0, "\(consumed)")
         let failures = consumed.stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }.filter { $0["outcome"]?.string == "failed" }
         #expect(failures.count == 3)

@@ -240,6 +240,8 @@ enum Fanout {
 
 /// Waits for a condition outside any child's output (a queue depth, a task's state): checks it every `interval`
 /// until it holds, or fails at the deadline with what was last seen. Returns the value that satisfied it.
+/// Each await may give the thread away; where a check must come soon after the previous one (the condition is a
+/// moment in a running child's life), use the blocking `waitFor` instead.
 @discardableResult
 func eventually<T>(_ what: String, timeout: Double = 60, interval: Double = 0.2,
                    _ probe: () async throws -> T, until condition: (T) -> Bool) async throws -> T
@@ -250,6 +252,17 @@ func eventually<T>(_ what: String, timeout: Double = 60, interval: Double = 0.2,
         if condition(value) { return value }
         if Date() >= deadline { throw TestSetupError("\(what): not reached within \(timeout) s, last seen \(value)") }
         try await Task.sleep(nanoseconds: UInt64(interval * 1e9))
+    }
+}
+
+/// `eventually` without suspending: the checks and the pauses between them keep this thread. The suite's tests share
+/// a thread pool as wide as the machine (two threads on a 2-core machine) and most of them block in `Fanout.run`, so
+/// a test that suspended while a child of its own runs could resume only once another test's run ended, seconds late.
+func waitFor(_ what: String, timeout: Double = 60, interval: Double = 0.2, _ condition: () throws -> Bool) throws {
+    let deadline = Date().addingTimeInterval(timeout)
+    while try !condition() {
+        if Date() >= deadline { throw TestSetupError("\(what): not reached within \(timeout) s") }
+        Thread.sleep(forTimeInterval: interval)
     }
 }
 

@@ -97,12 +97,14 @@ extension SQSClient {
         let a = try await getQueueAttributes(url, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
         return (Int(a["ApproximateNumberOfMessages"] ?? "") ?? 0) + (Int(a["ApproximateNumberOfMessagesNotVisible"] ?? "") ?? 0)
     }
+}
 
-    /// (visible, in flight) of a queue.
-    func visibleAndInFlight(_ url: String) async throws -> (visible: Int, inFlight: Int) {
-        let a = try await getQueueAttributes(url, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
-        return (Int(a["ApproximateNumberOfMessages"] ?? "") ?? -1, Int(a["ApproximateNumberOfMessagesNotVisible"] ?? "") ?? -1)
-    }
+/// (visible, in flight) of one queue, read by `fanout queues --queue URL` and so without suspending (see `waitFor`).
+func queueCounts(_ url: String, environment: [String: String]) throws -> (visible: Int, inFlight: Int) {
+    let r = try Fanout.run(["queues", "--queue", url, "-o", "json"], environment: environment)
+    guard r.status == 0, let row = (try? JSONValue.parse(r.stdout))?[0], let visible = row["visible"]?.int, let inFlight = row["inFlight"]?.int
+    else { throw TestSetupError("queues --queue \(url) failed: \(r)") }
+    return (visible, inFlight)
 }
 
 /// A one-queue stack (a main queue with a RedrivePolicy, maxReceiveCount 3, to its DLQ) holding known message
