@@ -94,8 +94,9 @@ import Testing
     @Test func ctrlCWhileWaitingCancelsTheTask() async throws {
         let q = try await DeadLettered(count: 20)
         let redrive = try Fanout.start(["dlq", "redrive", q.dlq, "--wait", "--rate", "1"], environment: q.env)
-        // Interrupt once the command reports the running task (its progress lines go to stderr off a terminal).
-        try redrive.waitForStderr(containing: ": RUNNING ")
+        // Interrupt once the command reports the running task (its progress lines go to stderr off a terminal), at the
+        // second report: the command is then surely in its wait loop, with its Ctrl-C handling in place.
+        try redrive.waitForStderr(containing: ": RUNNING ", times: 2)
         redrive.signal(SIGINT)
         let result = try redrive.wait()
         #expect(result.exited && result.status == 130, "\(result)")

@@ -160,29 +160,33 @@ import Testing
                                                                    "--wait", "0", "-o", "json", "--outputs", stack.outputs], env: stack.env)
         #expect(hung.contains("timed out after 1 s"), "\(hung)")
         // Heartbeat: a handler still running past the 2 s visibility keeps its message hidden. The queue is sampled
-        // while the consumer runs (blocking, so no sample is delayed by other tests): the message must never be
-        // visible again, and at least one sample must be taken well past the visibility (2.5 s after the receive was
-        // surely done) while the handler still holds it.
+        // while the consumer runs (blocking, so no sample is delayed by other tests): while the handler runs (it writes
+        // its log line only when done) the message is never visible, and at least one such sample is taken well past
+        // the visibility (2.5 s after the receive was surely done).
         let slow = try await moto.sqs.createQueue(uniqueName("slow"), attributes: ["VisibilityTimeout": "2"])
         _ = try await moto.sqs.sendMessage(slow, SQSOutgoingMessage(id: "1", body: #"{"sleep": 6}"#))
         let handler = "python3 " + MotoStack.repository.appendingPathComponent("examples/handler.py").path
+        let log = stack.home.path + "/slow-handler.log"
         let consumer = try Fanout.start(["consume", "--queue", slow, "--exec", handler, "--until-idle", "1", "--wait", "0", "--outputs", stack.outputs],
-                                        environment: stack.env)
+                                        environment: stack.env.merging(["HANDLER_LOG": log]) { $1 })
+        func handlerDone() -> Bool { ((try? FileManager.default.attributesOfItem(atPath: log)[.size] as? Int) ?? 0) > 0 }
         var receivedBy: Date?  // the end of the first sample that saw the message in flight: it was received before
-        var samples: [(at: Double, visible: Int, inFlight: Int)] = []
+        var samples: [(at: Double, visible: Int, inFlight: Int, handlerRan: Bool)] = []
         let deadline = Date().addingTimeInterval(90)
         while consumer.isRunning && Date() < deadline {
             let started = Date()
             let now = try queueCounts(slow, environment: stack.env)
             if receivedBy == nil && now.inFlight == 1 { receivedBy = Date() }
             // `at` is a lower bound of the time since the receive: from the receive at the latest to this sample's start.
-            if let receivedBy { samples.append((started.timeIntervalSince(receivedBy), now.visible, now.inFlight)) }
+            // Checked after the sample: a handler not done yet ran during the whole sample.
+            if let receivedBy { samples.append((started.timeIntervalSince(receivedBy), now.visible, now.inFlight, !handlerDone())) }
             usleep(200_000)  // blocking on purpose, see waitFor
         }
         let result = try consumer.wait()
         #expect(receivedBy != nil, "the consumer took the message: \(result)")
-        #expect(samples.allSatisfy { $0.visible == 0 }, "the message never became visible while its handler ran: \(samples)")
-        #expect(samples.contains { $0.at >= 2.5 && $0.inFlight == 1 }, "past the 2 s visibility, the message is still hidden: \(samples)")
+        #expect(samples.filter(\.handlerRan).allSatisfy { $0.visible == 0 }, "the message never became visible while its handler ran: \(samples)")
+        #expect(samples.contains { $0.handlerRan && $0.at >= 2.5 && $0.inFlight == 1 }, "past the 2 s visibility, the message is still hidden: \(samples)")
+        #expect(handlerDone(), "the handler finished its work")
         #expect(result.status == 0, "\(result)")
         #expect(try await moto.sqs.isEmpty(slow), "handled once and deleted")
     }

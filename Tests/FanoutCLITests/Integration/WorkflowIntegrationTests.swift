@@ -115,7 +115,8 @@ import Testing
     @Test func ctrlCStopsPollWith130() throws {
         let stack = try MotoStack.workflow()
         let poll = try stack.start(["poll", "--interval", "0.5"])
-        try poll.waitForStdout(containing: "Delayed: 0 | InFlight: 0 | Visible: 0")
+        // The second report, not the first: poll is then surely in its loop, with its Ctrl-C handling in place.
+        try poll.waitForStdout(containing: "Delayed: 0 | InFlight: 0 | Visible: 0", times: 2)
         poll.signal(SIGINT)
         let result = try poll.wait()
         #expect(result.exited, "\(result)")
@@ -138,8 +139,9 @@ import Testing
         #expect(result.status == 130, "\(result)")
         let processed = result.stdout.split(separator: "\n").count
         #expect(processed >= 10 && processed < 1002, "the signal should land mid-run: \(processed) processed")
-        // Every message is either recorded (and gone from its queue) or still in its queue: consume the rest.
-        let rest = try stack.run(["consume", "--until-idle", "3", "--wait", "1"])
+        // Every message is either recorded (and gone from its queue) or still in its queue: consume the rest. Close to
+        // a thousand messages take minutes when moto shares a loaded 2-core machine: a 10-minute deadline.
+        let rest = try stack.run(["consume", "--until-idle", "3", "--wait", "1"], timeout: 600)
         #expect(rest.status == 0, "\(rest)")
         let scanned = try stack.run(["scan", "--contains", marker, "--expect", "1002"])
         #expect(scanned.status == 0, "\(scanned)")

@@ -83,7 +83,8 @@ final class FanoutProcess: @unchecked Sendable {
                 throw TestSetupError("fanout \(arguments.joined(separator: " ")) exited before \(what): \(now.result)")
             }
             if Date() >= deadline {
-                throw TestSetupError("fanout \(arguments.joined(separator: " ")): no \(what) within \(timeout) s: \(now.result)")
+                throw TestSetupError("fanout \(arguments.joined(separator: " ")): no \(what) within \(timeout) s (still running); its output so far:\n"
+                    + "--- stdout\n\(now.stdout)\n--- stderr\n\(now.stderr)")
             }
             state.waitForChange(until: deadline)
         }
@@ -95,6 +96,15 @@ final class FanoutProcess: @unchecked Sendable {
 
     func waitForStderr(containing text: String, timeout: Double = 60) throws {
         try waitUntil("\"\(text)\" on stderr", timeout: timeout) { _, err in err.contains(text) }
+    }
+
+    /// Blocks until stderr holds `text` at least `count` times.
+    func waitForStderr(containing text: String, times count: Int, timeout: Double = 60) throws {
+        try waitUntil("\(count) × \"\(text)\" on stderr", timeout: timeout) { _, err in err.components(separatedBy: text).count - 1 >= count }
+    }
+
+    func waitForStdout(containing text: String, times count: Int, timeout: Double = 60) throws {
+        try waitUntil("\(count) × \"\(text)\" on stdout", timeout: timeout) { out, _ in out.components(separatedBy: text).count - 1 >= count }
     }
 
     /// Blocks until stdout holds at least `count` lines.
@@ -110,7 +120,9 @@ final class FanoutProcess: @unchecked Sendable {
             if Date() >= deadline {
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
-                throw TestSetupError("fanout \(arguments.joined(separator: " ")) did not finish within \(timeout) s: \(state.snapshot().result)")
+                let sofar = state.snapshot()
+                throw TestSetupError("fanout \(arguments.joined(separator: " ")) did not finish within \(timeout) s (killed); its output so far:\n"
+                    + "--- stdout\n\(sofar.stdout)\n--- stderr\n\(sofar.stderr)")
             }
             state.waitForChange(until: deadline)
         }

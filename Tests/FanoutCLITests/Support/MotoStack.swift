@@ -64,8 +64,8 @@ final class MotoStack {
     }
 
     /// Runs fanout against this stack to its end.
-    func run(_ args: [String], stdin: String? = nil, environment extra: [String: String] = [:]) throws -> RunResult {
-        try Fanout.run(args, environment: environment(extra), stdin: stdin)
+    func run(_ args: [String], stdin: String? = nil, environment extra: [String: String] = [:], timeout: Double = 120) throws -> RunResult {
+        try Fanout.run(args, environment: environment(extra), stdin: stdin, timeout: timeout)
     }
 
     /// Starts fanout against this stack (a consumer, a poll) and returns at once.
