@@ -5,8 +5,6 @@ import Testing
 /// The failure path against moto: inspect, client-side redrive (standard and FIFO), --filter, SIGKILL safety,
 /// alarms and verify.
 @Suite struct FailureIntegrationTests {
-    typealias LocalStack = WorkflowIntegrationTests.LocalStack
-
     /// A message body that must survive byte for byte.
     static let trickyBody = "{\"text\": \"dlq \\\"quoted\\\" é 日本 😀\"}\n  trailing spaces  \t+*~/=%20"
 
@@ -22,10 +20,9 @@ import Testing
     }
 
     @Test func inspectShowsAndLeavesTheMessage() async throws {
-        let stack = try LocalStack()
-        let outputs = try TerraformOutputs.load(path: stack.outputs)
-        let dlq = try outputs.strings(.dlqs)[0]
-        let moto = MotoClients(endpoint: try Fanout.endpoint())
+        let stack = try MotoStack.workflow()
+        let dlq = try stack.dlqURLs()[0]
+        let moto = stack.clients
         _ = try await moto.sqs.sendMessage(dlq, SQSOutgoingMessage(id: "1", body: #"{"text": "broken order"}"#, messageAttributes: Self.attributes()))
         let inspected = try stack.run(["dlq", "inspect", "1", "-o", "json"])
         #expect(inspected.status == 0, "\(inspected)")
@@ -45,10 +42,9 @@ import Testing
     }
 
     @Test func clientSideRedriveKeepsBodyAndAttributes() async throws {
-        let stack = try LocalStack()
-        let outputs = try TerraformOutputs.load(path: stack.outputs)
-        let (queue, dlq) = (try outputs.strings(.queues)[0], try outputs.strings(.dlqs)[0])
-        let moto = MotoClients(endpoint: try Fanout.endpoint())
+        let stack = try MotoStack.workflow()
+        let (queue, dlq) = (try stack.queueURLs()[0], try stack.dlqURLs()[0])
+        let moto = stack.clients
         _ = try await moto.sqs.sendMessage(dlq, SQSOutgoingMessage(id: "1", body: Self.trickyBody, messageAttributes: Self.attributes()))
         let moved = try stack.run(["dlq", "redrive", "1", "--yes", "-o", "json"])
         #expect(moved.status == 0, "\(moved)")
@@ -91,10 +87,9 @@ import Testing
     }
 
     @Test func filterMovesOnlyMatchesAndDryRunMovesNothing() async throws {
-        let stack = try LocalStack()
-        let outputs = try TerraformOutputs.load(path: stack.outputs)
-        let (queue, dlq) = (try outputs.strings(.queues)[0], try outputs.strings(.dlqs)[0])
-        let moto = MotoClients(endpoint: try Fanout.endpoint())
+        let stack = try MotoStack.workflow()
+        let (queue, dlq) = (try stack.queueURLs()[0], try stack.dlqURLs()[0])
+        let moto = stack.clients
         for i in 1...6 {
             // SNS envelopes, as a non-raw subscription delivers them: the filter sees the published message.
             let message = JSONValue.object([("kind", .string(i % 2 == 0 ? "retry" : "poison")), ("n", .number(Double(i)))]).serialized()
@@ -121,7 +116,9 @@ import Testing
     }
 
     /// SIGKILL at random points, 20 times, over a DLQ of 200 messages: every message is still in the DLQ, the target,
-    /// or both — never neither. Duplicates (in both) are counted and reported.
+    /// or both — never neither. Duplicates (in both) are counted and reported. The first kill waits until a move has
+    /// visibly started (however slowly the binary starts on a loaded machine), so at least one kill lands mid-move;
+    /// the other nineteen land at random points, from before the first request to well into the move.
     @Test func sigkillNeverLosesAMessage() async throws {
         let moto = MotoClients(endpoint: try Fanout.endpoint())
         let name = uniqueName("kill")
@@ -134,23 +131,17 @@ import Testing
         let home = try TempDir()
         let env = try Fanout.motoEnvironment(home: home.path)
         var generator = SystemRandomNumberGenerator()
-        for _ in 0..<20 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Fanout.binary)
-            process.arguments = ["dlq", "redrive", dlq, "--to", target, "--client-side", "--yes", "-q"]
-            process.environment = env
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+        for round in 0..<20 {
+            let redrive = try Fanout.start(["dlq", "redrive", dlq, "--to", target, "--client-side", "--yes", "-q"], environment: env)
+            if round == 0 {
+                try await eventually("a first message moved to the target", timeout: 60, interval: 0.05,
+                                     { try await moto.sqs.depth(target) }, until: { $0 > 0 || !redrive.isRunning })
+            }
             try await Task.sleep(nanoseconds: UInt64(Double.random(in: 0.02...0.6, using: &generator) * 1e9))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            redrive.signal(SIGKILL)
+            _ = try redrive.wait(timeout: 60)
         }
-        func count(_ url: String) async throws -> Int {
-            let a = try await moto.sqs.getQueueAttributes(url, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
-            return (Int(a["ApproximateNumberOfMessages"] ?? "") ?? 0) + (Int(a["ApproximateNumberOfMessagesNotVisible"] ?? "") ?? 0)
-        }
-        let inDLQ = try await count(dlq), inTarget = try await count(target)
+        let inDLQ = try await moto.sqs.depth(dlq), inTarget = try await moto.sqs.depth(target)
         // What reached the target is the original messages, nothing else.
         var bodies: [String] = []
         for _ in 0..<40 {
@@ -161,15 +152,17 @@ import Testing
         let duplicates = inDLQ + inTarget - 200
         print("sigkill test: \(inDLQ) in the DLQ, \(inTarget) in the target, \(duplicates) duplicate(s) (in both), \(Set(bodies).count) distinct moved")
         #expect(inDLQ + inTarget >= 200, "a message was lost: \(inDLQ) + \(inTarget) < 200")
+        #expect(bodies.count == inTarget, "every message in the target was read back: \(bodies.count) of \(inTarget)")
         #expect(bodies.allSatisfy { $0.hasPrefix("message-") })
+        #expect(Set(bodies).count + inDLQ >= 200, "every original is in the target or still in the DLQ")
         #expect(inTarget > 0, "the kills should leave some messages moved")
     }
 
     @Test func alarmsExpectJudgesTheLiveVerdict() async throws {
-        let stack = try LocalStack()
+        let stack = try MotoStack.workflow()
         #expect(try stack.run(["alarms", "--live", "--expect", "OK"]).status == 0)
-        let dlq = try TerraformOutputs.load(path: stack.outputs).strings(.dlqs)[1]
-        _ = try await MotoClients(endpoint: try Fanout.endpoint()).sqs.sendMessage(dlq, SQSOutgoingMessage(id: "1", body: "dead"))
+        let dlq = try stack.dlqURLs()[1]
+        _ = try await stack.clients.sqs.sendMessage(dlq, SQSOutgoingMessage(id: "1", body: "dead"))
         let notOK = try stack.run(["alarms", "--live", "--expect", "OK"])
         #expect(notOK.status == 1, "\(notOK)")
         #expect(notOK.stderr.contains("\(stack.name)-queue-2 is ALARM"))
@@ -183,8 +176,9 @@ import Testing
     }
 
     @Test func verifyPassesWhenHealthyAndFailsWhenAConsumerIsBroken() throws {
-        let stack = try LocalStack(visibility: 1)
-        let healthy = try stack.run(["verify", "--consume", "--dlq-test", "--interval", "0.5", "--timeout", "30", "-o", "json"])
+        let stack = try MotoStack.workflow(visibility: 1)
+        // verify returns as soon as every step holds: 90 s is only the deadline, generous for a loaded machine.
+        let healthy = try stack.run(["verify", "--consume", "--dlq-test", "--interval", "0.5", "--timeout", "90", "-o", "json"])
         #expect(healthy.status == 0, "\(healthy)")
         let steps = try JSONValue.parse(healthy.stdout)["steps"]?.array ?? []
         #expect(steps.count == 7)

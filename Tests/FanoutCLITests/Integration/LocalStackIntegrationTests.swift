@@ -22,8 +22,7 @@ import Testing
 
         init(count: Int) async throws {
             let endpoint = try LocalStackIntegrationTests.endpoint()
-            let config = AWSClientConfig(transport: CurlTransport(), credentials: { Credentials(accessKeyId: "test", secretAccessKey: "test") }, region: "us-east-1")
-            sqs = SQSClient(AWSClient(service: .sqs, endpoint: endpoint, config: config))
+            sqs = MotoClients(endpoint: endpoint, key: "test", secret: "test").sqs
             let name = uniqueName("ls")
             dlq = try await sqs.createQueue("\(name)-dlq", attributes: [:])
             let dlqArn = try await sqs.getQueueAttributes(dlq, names: ["QueueArn"])["QueueArn"] ?? ""
@@ -35,12 +34,7 @@ import Testing
             // Receive everything once (visibility 0), then the next receives move them to the DLQ.
             for _ in 0..<(count / 10 + 20) { _ = try await sqs.receiveMessages(source, max: 10) }
             home = try TempDir()
-            var env = Fanout.baseEnvironment(home: home.path)
-            env["AWS_ENDPOINT_URL"] = endpoint
-            env["AWS_REGION"] = "us-east-1"
-            env["AWS_ACCESS_KEY_ID"] = "test"
-            env["AWS_SECRET_ACCESS_KEY"] = "test"
-            self.env = env
+            env = Fanout.localEnvironment(home: home.path, endpoint: endpoint, key: "test", secret: "test")
             var moved = 0
             for _ in 0..<50 {
                 moved = try await depth(dlq)
@@ -50,9 +44,12 @@ import Testing
             guard moved == count else { throw TestSetupError("only \(moved) of \(count) messages reached the DLQ") }
         }
 
-        func depth(_ url: String) async throws -> Int {
-            let a = try await sqs.getQueueAttributes(url, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
-            return (Int(a["ApproximateNumberOfMessages"] ?? "") ?? 0) + (Int(a["ApproximateNumberOfMessagesNotVisible"] ?? "") ?? 0)
+        func depth(_ url: String) async throws -> Int { try await sqs.depth(url) }
+
+        /// The status of the DLQ's newest move task, as `fanout dlq tasks` lists it.
+        func newestTaskStatus() throws -> String? {
+            let tasks = try run(["dlq", "tasks", dlq, "-o", "json"])
+            return (try? JSONValue.parse(tasks.stdout).array ?? [])?.first?["status"]?.string
         }
 
         func run(_ args: [String]) throws -> RunResult { try Fanout.run(args, environment: env) }
@@ -78,12 +75,16 @@ import Testing
         let q = try await DeadLettered(count: 20)
         let started = try q.run(["dlq", "redrive", q.dlq, "--rate", "1", "--yes"])
         #expect(started.status == 0, "\(started)")
-        try await Task.sleep(nanoseconds: 2_500_000_000)
+        // Cancel once the task has visibly moved something (at 1 message/s the other 19 take many seconds more). The
+        // wait blocks, so the cancel follows at once, however busy the other tests keep the shared threads.
+        try waitFor("a first message moved back") { let c = try queueCounts(q.source, environment: q.env); return c.visible + c.inFlight > 0 }
         let cancelled = try q.run(["dlq", "cancel", q.dlq, "-o", "json"])
         #expect(cancelled.status == 0, "\(cancelled)")
-        try await Task.sleep(nanoseconds: 1_500_000_000)
-        let tasks = try JSONValue.parse(try q.run(["dlq", "tasks", q.dlq, "-o", "json"]).stdout).array ?? []
-        #expect(tasks.first?["status"]?.string == "CANCELLED", "\(tasks)")
+        let status = try await eventually("the task is CANCELLED", { try q.newestTaskStatus() ?? "none" }, until: { $0 == "CANCELLED" })
+        #expect(status == "CANCELLED")
+        // A message the task was moving when it stopped may be counted in neither queue for a moment.
+        let total = try await eventually("all 20 messages accounted for", { try await q.depth(q.source) + q.depth(q.dlq) }, until: { $0 == 20 })
+        #expect(total == 20)
         let (inSource, inDLQ) = (try await q.depth(q.source), try await q.depth(q.dlq))
         #expect(inSource + inDLQ == 20)
         #expect(inSource > 0 && inDLQ > 0, "cancelled part way: \(inSource) moved, \(inDLQ) left")
@@ -92,22 +93,18 @@ import Testing
 
     @Test func ctrlCWhileWaitingCancelsTheTask() async throws {
         let q = try await DeadLettered(count: 20)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Fanout.binary)
-        process.arguments = ["dlq", "redrive", q.dlq, "--wait", "--rate", "1"]
-        process.environment = q.env
-        process.standardOutput = FileHandle.nullDevice
-        let err = Pipe()
-        process.standardError = err
-        let stderr = DataCollector(err.fileHandleForReading)
-        try process.run()
-        try await Task.sleep(nanoseconds: 3_000_000_000)
-        process.interrupt()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 130)
-        #expect(stderr.text().contains("cancelled the move task"))
-        try await Task.sleep(nanoseconds: 1_500_000_000)
-        #expect(try await q.depth(q.source) + q.depth(q.dlq) == 20)
+        let redrive = try Fanout.start(["dlq", "redrive", q.dlq, "--wait", "--rate", "1"], environment: q.env)
+        // Interrupt once the command reports the running task (its progress lines go to stderr off a terminal), at the
+        // second report: the command is then surely in its wait loop, with its Ctrl-C handling in place.
+        try redrive.waitForStderr(containing: ": RUNNING ", times: 2)
+        redrive.signal(SIGINT)
+        let result = try redrive.wait()
+        #expect(result.exited && result.status == 130, "\(result)")
+        #expect(result.stderr.contains("cancelled the move task"), "\(result)")
+        let status = try await eventually("the task is CANCELLED", { try q.newestTaskStatus() ?? "none" }, until: { $0 == "CANCELLED" })
+        #expect(status == "CANCELLED")
+        let total = try await eventually("all 20 messages accounted for", { try await q.depth(q.source) + q.depth(q.dlq) }, until: { $0 == 20 })
+        #expect(total == 20)
     }
 
     @Test func aQueueThatIsNoDLQGetsAClearError() async throws {

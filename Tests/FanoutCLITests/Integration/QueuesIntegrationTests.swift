@@ -31,8 +31,7 @@ import Testing
     }
 
     @Test func flatOutputsJSONHasExactDepths() async throws {
-        let endpoint = try Fanout.endpoint()
-        let q = try await SeededQueues.create(MotoClients(endpoint: endpoint))
+        let q = try await SeededQueues.create()
         let home = try TempDir()
         let outputs = try home.write("outputs.json", q.flatOutputs)
         let result = try Fanout.run(["queues", "--outputs", outputs, "--output", "json"],
@@ -44,8 +43,7 @@ import Testing
 
     /// The table, byte for byte: names left-aligned, counts right-aligned under their headers, no trailing blanks.
     @Test func flatOutputsTable() async throws {
-        let endpoint = try Fanout.endpoint()
-        let q = try await SeededQueues.create(MotoClients(endpoint: endpoint))
+        let q = try await SeededQueues.create()
         let home = try TempDir()
         // The default --outputs is terraform/outputs.json under the working directory.
         try home.write("terraform/outputs.json", q.flatOutputs)
@@ -66,8 +64,7 @@ import Testing
 
     /// `terraform output -json`'s wrapped shape is unwrapped; FANOUT_OUTPUTS points at it.
     @Test func terraformWrappedOutputs() async throws {
-        let endpoint = try Fanout.endpoint()
-        let q = try await SeededQueues.create(MotoClients(endpoint: endpoint))
+        let q = try await SeededQueues.create()
         let home = try TempDir()
         let outputs = try home.write("tf-outputs.json", q.terraformOutputs)
         var env = try Fanout.motoEnvironment(home: home.path)
@@ -79,8 +76,7 @@ import Testing
 
     /// A custom layout read with --queues-filter/--dlqs-filter (one yields a string, the other an array).
     @Test func customFilters() async throws {
-        let endpoint = try Fanout.endpoint()
-        let q = try await SeededQueues.create(MotoClients(endpoint: endpoint))
+        let q = try await SeededQueues.create()
         let home = try TempDir()
         let outputs = try home.write("custom.json", """
             {"stack": {"orders": {"queue_url": "\(q.mainURL)"}, "dead_letter_urls": ["\(q.dlqURL)"]}, "queues": "not a list"}
@@ -102,8 +98,7 @@ import Testing
 
     /// --queue/--dlq by URL and by name (GetQueueUrl) need no outputs.json at all.
     @Test func queueOverridesWithoutOutputsFile() async throws {
-        let endpoint = try Fanout.endpoint()
-        let q = try await SeededQueues.create(MotoClients(endpoint: endpoint))
+        let q = try await SeededQueues.create()
         let home = try TempDir()
         let env = try Fanout.motoEnvironment(home: home.path)
         #expect(!FileManager.default.fileExists(atPath: home.path + "/terraform/outputs.json"))
@@ -128,8 +123,7 @@ import Testing
 
     /// A stack without DLQs: a missing, null or empty `dlqs` output lists the queues alone (flat and wrapped shapes).
     @Test func stackWithoutDLQs() async throws {
-        let endpoint = try Fanout.endpoint()
-        let q = try await SeededQueues.create(MotoClients(endpoint: endpoint))
+        let q = try await SeededQueues.create()
         let home = try TempDir()
         let env = try Fanout.motoEnvironment(home: home.path)
         let shapes = [

@@ -5,54 +5,10 @@ import Testing
 /// Routing, FIFO and the Lambda contract against moto: filter policies (dry and live), raw delivery, the order
 /// pipeline example, FIFO order and deduplication, and `consume --exec`.
 @Suite struct RoutingIntegrationTests {
-    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-
-    /// A stack from a spec, every name made unique so parallel tests never share resources.
-    struct SpecStack {
-        let home: TempDir
-        let env: [String: String]
-        let outputs: String
-        let suffix = UUID().uuidString.prefix(6).lowercased()
-
-        init(_ spec: JSONValue) throws {
-            home = try TempDir()
-            env = try Fanout.motoEnvironment(home: home.path)
-            outputs = home.path + "/outputs.json"
-            var unique = spec.setting("name", .string("\(spec["name"]?.string ?? "s")-\(suffix)"))
-            if let topic = spec["topic"]?.string { unique = unique.setting("topic", .string("\(topic)-\(suffix)")) }
-            if let table = spec["table"]?.string { unique = unique.setting("table", .string("\(table)-\(suffix)")) }
-            if let queues = spec["queues"]?.array {
-                unique = unique.setting("queues", .array(queues.map { q in q.setting("name", .string("\(q["name"]?.string ?? "q")-\(suffix)")) }))
-            }
-            let path = try home.write("spec.json", unique.pretty())
-            let up = try Fanout.run(["stack", "up", "--spec", path, "--outputs", outputs], environment: env)
-            guard up.status == 0 else { throw TestSetupError("stack up failed: \(up)") }
-        }
-
-        static func example(_ name: String) throws -> JSONValue {
-            try JSONValue.parse(Array(Data(contentsOf: RoutingIntegrationTests.repo.appendingPathComponent("examples/\(name)"))))
-        }
-
-        func run(_ args: [String]) throws -> RunResult {
-            try Fanout.run(args + ["--outputs", outputs], environment: env)
-        }
-
-        func name(_ base: String) -> String { "\(base)-\(suffix)" }
-
-        /// The queues a route run says were reached, with this stack's suffix removed.
-        func reached(_ args: [String]) throws -> Set<String> {
-            let r = try run(["route"] + args + ["-o", "json"])
-            guard r.status == 0 else { throw TestSetupError("route failed: \(r)") }
-            return Set((try JSONValue.parse(r.stdout).array ?? []).filter { $0["reached"]?.bool == true }
-                .compactMap { $0["queue"]?.string?.replacingOccurrences(of: "-\(suffix)", with: "") })
-        }
-    }
-
     @Test func orderPipelineRoutesSeed001Events() throws {
-        var spec = try SpecStack.example("order-pipeline.json")
+        var spec = try MotoStack.example("order-pipeline.json")
         spec = spec.setting("visibilityTimeout", 5).setting("receiveWaitTimeSeconds", 1)
-        let stack = try SpecStack(spec)
+        let stack = try MotoStack(spec)
         let cases: [(String, Set<String>)] = [
             ("order.created", ["payment-queue", "inventory-queue", "notification-queue", "analytics-queue"]),
             ("order.cancelled", ["inventory-queue", "notification-queue", "analytics-queue"]),
@@ -63,13 +19,15 @@ import Testing
             let args = ["--attr", "event_type=\(event)", #"{"order_id": "o-1"}"#]
             let dry = try stack.reached(["--dry"] + args)
             #expect(dry == expected, "dry \(event)")
-            let live = try stack.reached(["--timeout", "3"] + args)
+            // --timeout: how long the probe watches each queue. moto delivers during the publish, so a hit is seen at once
+            // and only the queues that are not reached wait it out; 6 s is generous for a loaded machine.
+            let live = try stack.reached(["--timeout", "6"] + args)
             #expect(live == expected, "live \(event)")
         }
         // --expect holds and fails as it should.
         #expect(try stack.run(["route", "--dry", "--attr", "event_type=order.cancelled", "{}", "--expect",
-                               [stack.name("inventory-queue"), stack.name("notification-queue"), stack.name("analytics-queue")].joined(separator: ",")]).status == 0)
-        let wrong = try stack.run(["route", "--dry", "--attr", "event_type=order.cancelled", "{}", "--expect", stack.name("payment-queue")])
+                               [stack.unique("inventory-queue"), stack.unique("notification-queue"), stack.unique("analytics-queue")].joined(separator: ",")]).status == 0)
+        let wrong = try stack.run(["route", "--dry", "--attr", "event_type=order.cancelled", "{}", "--expect", stack.unique("payment-queue")])
         #expect(wrong.status == 1)
         #expect(wrong.stderr.contains("not reached"))
     }
@@ -87,7 +45,7 @@ import Testing
                 ["name": "body", "filterPolicyScope": "MessageBody", "filterPolicy": ["order": ["status": ["paid"]]]],
             ],
         ]
-        let stack = try SpecStack(spec)
+        let stack = try MotoStack(spec)
         let messages: [[String]] = [
             ["--attr", "color=red", "--attr", "amount:Number=50", #"{"order": {"status": "paid"}}"#],
             ["--attr", "color=green", "--attr", "sku=AB-123", "--attr", "amount:Number=5", #"{"order": {"status": "new"}}"#],
@@ -95,20 +53,19 @@ import Testing
         ]
         for args in messages {
             let dry = try stack.reached(["--dry"] + args)
-            let live = try stack.reached(["--timeout", "3"] + args)
+            let live = try stack.reached(["--timeout", "6"] + args)
             #expect(dry == live, "\(args): dry \(dry.sorted()) vs live \(live.sorted())")
             #expect(!dry.isEmpty)
         }
     }
 
     @Test func rawDeliveryGivesTheBareBody() async throws {
-        let stack = try SpecStack(["name": "raw", "delaySeconds": 0, "alarms": false,
+        let stack = try MotoStack(["name": "raw", "delaySeconds": 0, "alarms": false,
                                    "queues": [["name": "enveloped"], ["name": "bare", "rawMessageDelivery": true]]])
         let body = #"{"text": "raw é"}"#
         #expect(try stack.run(["publish", "--attr", "kind=test", body]).status == 0)
-        let outputs = try TerraformOutputs.load(path: stack.outputs)
-        let urls = try outputs.strings(.queues)
-        let moto = MotoClients(endpoint: try Fanout.endpoint())
+        let urls = try stack.queueURLs()
+        let moto = stack.clients
         let enveloped = try await moto.sqs.receiveMessages(urls[0], max: 1, visibilityTimeout: 0)
         let bare = try await moto.sqs.receiveMessages(urls[1], max: 1, visibilityTimeout: 0)
         #expect(bare.first?.body == body)
@@ -123,9 +80,9 @@ import Testing
     }
 
     @Test func fifoKeepsOrderAndDeduplicates() async throws {
-        var spec = try SpecStack.example("fifo.json")
+        var spec = try MotoStack.example("fifo.json")
         spec = spec.setting("visibilityTimeout", 5)
-        let stack = try SpecStack(spec)
+        let stack = try MotoStack(spec)
         let noGroup = try stack.run(["publish", "x"])
         #expect(noGroup.status == 252, "a FIFO topic needs --group-id")
         for n in 1...3 { #expect(try stack.run(["publish", "--group-id", "g1", #"{"n": \#(n)}"#]).status == 0) }
@@ -145,11 +102,12 @@ import Testing
 
     /// A failure stops the rest of its FIFO group: message 3 waits until message 2 has left (for the DLQ).
     @Test func aFailureStopsItsFIFOGroup() throws {
-        var spec = try SpecStack.example("fifo.json")
+        var spec = try MotoStack.example("fifo.json")
         spec = spec.setting("visibilityTimeout", 1).setting("queues", [["name": "ordered"]])
-        let stack = try SpecStack(spec)
+        let stack = try MotoStack(spec)
         for n in 1...3 { #expect(try stack.run(["publish", "--group-id", "g", #"{"n": \#(n)}"#]).status == 0) }
-        let consumed = try stack.run(["consume", "--fail-when", ".n == 2", "--until-idle", "2", "--wait", "1", "-o", "json"])
+        // Message 2 reappears after each 1 s visibility; stopping after 5 idle seconds leaves room for a slow moto.
+        let consumed = try stack.run(["consume", "--fail-when", ".n == 2", "--until-idle", "5", "--wait", "1", "-o", "json"])
         #expect(consumed.status == 0, "\(consumed)")
         let events = consumed.stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
         let stopped = events.filter { $0["reason"]?.string == "an earlier message of its group failed" }
@@ -163,13 +121,14 @@ import Testing
     /// --exec with examples/handler.py: partial batch failures delete exactly the successes; a poison message
     /// reaches the DLQ after maxReceiveCount while its batch siblings are handled once.
     @Test func execHandlerPartialFailuresAndPoison() throws {
-        let stack = try SpecStack(["name": "exec", "delaySeconds": 0, "visibilityTimeout": 2, "receiveWaitTimeSeconds": 1, "queueCount": 1, "alarms": false])
+        let stack = try MotoStack(["name": "exec", "delaySeconds": 0, "visibilityTimeout": 2, "receiveWaitTimeSeconds": 1, "queueCount": 1, "alarms": false])
         for p in [#"{"n": 1}"#, #"{"n": 2, "poison": true}"#, #"{"n": 3}"#, #"{"n": 4}"#] {
             #expect(try stack.run(["publish", p]).status == 0)
         }
         let log = stack.home.path + "/handler.log"
-        let handler = "python3 " + RoutingIntegrationTests.repo.appendingPathComponent("examples/handler.py").path
-        let result = try Fanout.run(["consume", "--exec", handler, "--backoff", "0", "--until-idle", "2", "--wait", "1", "-o", "json", "--outputs", stack.outputs],
+        let handler = "python3 " + MotoStack.repository.appendingPathComponent("examples/handler.py").path
+        // The poison reappears after each failure; stopping after 5 idle seconds leaves room for a slow moto.
+        let result = try Fanout.run(["consume", "--exec", handler, "--backoff", "0", "--until-idle", "5", "--wait", "1", "-o", "json", "--outputs", stack.outputs],
                                     environment: stack.env.merging(["HANDLER_LOG": log]) { $1 })
         #expect(result.status == 0, "\(result)")
         let handled = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
@@ -184,58 +143,62 @@ import Testing
     }
 
     @Test func execExitStatusTimeoutAndHeartbeat() async throws {
-        let stack = try SpecStack(["name": "hb", "delaySeconds": 0, "visibilityTimeout": 2, "receiveWaitTimeSeconds": 1, "queueCount": 1, "maxReceiveCount": 5, "alarms": false])
-        let url = try TerraformOutputs.load(path: stack.outputs).strings(.queues)[0]
-        let moto = MotoClients(endpoint: try Fanout.endpoint())
+        let stack = try MotoStack(["name": "hb", "delaySeconds": 0, "visibilityTimeout": 2, "receiveWaitTimeSeconds": 1, "queueCount": 1, "maxReceiveCount": 5, "alarms": false])
+        let url = try stack.queueURLs()[0]
+        let moto = stack.clients
         // A non-zero exit fails the whole batch: nothing is deleted, the message backs off (30 s hidden).
         _ = try await moto.sqs.sendMessage(url, SQSOutgoingMessage(id: "1", body: "a"))
-        let failing = try runUntilInterrupted(["consume", "--exec", "cat >/dev/null; exit 3", "--backoff", "30", "--wait", "0", "-o", "json",
-                                               "--outputs", stack.outputs], env: stack.env, seconds: 2.5)
+        let failing = try interruptedOnceSeen("handler exited 3", ["consume", "--exec", "cat >/dev/null; exit 3", "--backoff", "30", "--wait", "0",
+                                                                  "-o", "json", "--outputs", stack.outputs], env: stack.env)
         #expect(failing.contains("handler exited 3"), "\(failing)")
         let hidden = try await moto.sqs.getQueueAttributes(url, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
         #expect(hidden["ApproximateNumberOfMessagesNotVisible"] == "1" && hidden["ApproximateNumberOfMessages"] == "0", "backed off, not deleted: \(hidden)")
         // A handler that hangs is killed at --timeout, and its batch fails.
         let other = try await moto.sqs.createQueue(uniqueName("hang"), attributes: ["VisibilityTimeout": "30"])
         _ = try await moto.sqs.sendMessage(other, SQSOutgoingMessage(id: "1", body: "b"))
-        let hung = try runUntilInterrupted(["consume", "--queue", other, "--exec", "sleep 30", "--timeout", "1", "--backoff", "30", "--wait", "0",
-                                            "-o", "json", "--outputs", stack.outputs], env: stack.env, seconds: 4.5)
+        let hung = try interruptedOnceSeen("timed out after 1 s", ["consume", "--queue", other, "--exec", "sleep 30", "--timeout", "1", "--backoff", "30",
+                                                                   "--wait", "0", "-o", "json", "--outputs", stack.outputs], env: stack.env)
         #expect(hung.contains("timed out after 1 s"), "\(hung)")
-        // Heartbeat: a handler still running past the 2 s visibility keeps its message hidden.
+        // Heartbeat: a handler still running past the 2 s visibility keeps its message hidden. The queue is sampled
+        // while the consumer runs (blocking, so no sample is delayed by other tests): while the handler runs (it writes
+        // its log line only when done) the message is never visible, and at least one such sample is taken well past
+        // the visibility (2.5 s after the receive was surely done).
         let slow = try await moto.sqs.createQueue(uniqueName("slow"), attributes: ["VisibilityTimeout": "2"])
-        _ = try await moto.sqs.sendMessage(slow, SQSOutgoingMessage(id: "1", body: #"{"sleep": 5}"#))
-        let handler = "python3 " + RoutingIntegrationTests.repo.appendingPathComponent("examples/handler.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Fanout.binary)
-        process.arguments = ["consume", "--queue", slow, "--exec", handler, "--until-idle", "1", "--wait", "0", "--outputs", stack.outputs]
-        process.environment = stack.env
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        try await Task.sleep(nanoseconds: 3_500_000_000)
-        let during = try await moto.sqs.getQueueAttributes(slow, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
-        process.waitUntilExit()
-        #expect(during["ApproximateNumberOfMessages"] == "0" && during["ApproximateNumberOfMessagesNotVisible"] == "1",
-                "at 3.5 s, past the 2 s visibility, the message is still hidden: \(during)")
-        #expect(process.terminationStatus == 0)
+        _ = try await moto.sqs.sendMessage(slow, SQSOutgoingMessage(id: "1", body: #"{"sleep": 6}"#))
+        let handler = "python3 " + MotoStack.repository.appendingPathComponent("examples/handler.py").path
+        let log = stack.home.path + "/slow-handler.log"
+        let consumer = try Fanout.start(["consume", "--queue", slow, "--exec", handler, "--until-idle", "1", "--wait", "0", "--outputs", stack.outputs],
+                                        environment: stack.env.merging(["HANDLER_LOG": log]) { $1 })
+        func handlerDone() -> Bool { ((try? FileManager.default.attributesOfItem(atPath: log)[.size] as? Int) ?? 0) > 0 }
+        var receivedBy: Date?  // the end of the first sample that saw the message in flight: it was received before
+        var samples: [(at: Double, visible: Int, inFlight: Int, handlerRan: Bool)] = []
+        let deadline = Date().addingTimeInterval(90)
+        while consumer.isRunning && Date() < deadline {
+            let started = Date()
+            let now = try queueCounts(slow, environment: stack.env)
+            if receivedBy == nil && now.inFlight == 1 { receivedBy = Date() }
+            // `at` is a lower bound of the time since the receive: from the receive at the latest to this sample's start.
+            // Checked after the sample: a handler not done yet ran during the whole sample.
+            if let receivedBy { samples.append((started.timeIntervalSince(receivedBy), now.visible, now.inFlight, !handlerDone())) }
+            usleep(200_000)  // blocking on purpose, see waitFor
+        }
+        let result = try consumer.wait()
+        #expect(receivedBy != nil, "the consumer took the message: \(result)")
+        #expect(samples.filter(\.handlerRan).allSatisfy { $0.visible == 0 }, "the message never became visible while its handler ran: \(samples)")
+        #expect(samples.contains { $0.handlerRan && $0.at >= 2.5 && $0.inFlight == 1 }, "past the 2 s visibility, the message is still hidden: \(samples)")
+        #expect(handlerDone(), "the handler finished its work")
+        #expect(result.status == 0, "\(result)")
         #expect(try await moto.sqs.isEmpty(slow), "handled once and deleted")
     }
 
-    /// Runs fanout, sends SIGINT after `seconds`, and returns its stdout (it must exit 130).
-    func runUntilInterrupted(_ args: [String], env: [String: String], seconds: Double) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Fanout.binary)
-        process.arguments = args
-        process.environment = env
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        let stdout = DataCollector(out.fileHandleForReading)
-        try process.run()
-        Thread.sleep(forTimeInterval: seconds)
-        process.interrupt()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 130)
-        return stdout.text()
+    /// Starts fanout, waits until its stdout shows `text`, sends SIGINT, and returns its stdout (it must exit 130).
+    func interruptedOnceSeen(_ text: String, _ args: [String], env: [String: String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let consumer = try Fanout.start(args, environment: env)
+        try consumer.waitForStdout(containing: text)
+        consumer.signal(SIGINT)
+        let result = try consumer.wait()
+        #expect(result.exited && result.status == 130, "\(result)", sourceLocation: sourceLocation)
+        return result.stdout
     }
 
     @Test func specsAWSWouldRejectAreRefusedBeforeAnythingIsCreated() async throws {
@@ -260,15 +223,25 @@ import Testing
     }
 
     @Test func subscriptionDLQIsCreatedAndWired() async throws {
-        let stack = try SpecStack(["name": "sdlq", "delaySeconds": 0, "alarms": false, "queues": [["name": "events", "subscriptionDLQ": true]]])
+        let stack = try MotoStack(["name": "sdlq", "delaySeconds": 0, "alarms": false, "queues": [["name": "events", "subscriptionDLQ": true]]])
         let outputs = try JSONValue.parse(String(contentsOfFile: stack.outputs, encoding: .utf8))
         let dlqURL = outputs["queues"]?[0]?["subscription_dlq_url"]?.string ?? ""
-        #expect(dlqURL.hasSuffix(stack.name("events") + "-sns-dlq"))
+        #expect(dlqURL.hasSuffix(stack.unique("events") + "-sns-dlq"))
         #expect(outputs["dlqs"]?.array?.contains { $0["kind"]?.string == "subscription" } == true)
         let sub = outputs["queues"]?[0]?["subscription_arn"]?.string ?? ""
-        let attributes = try await MotoClients(endpoint: try Fanout.endpoint()).sns.getSubscriptionAttributes(sub)
-        #expect(attributes["RedrivePolicy"]?.contains(stack.name("events") + "-sns-dlq") == true, "\(attributes)")
+        let attributes = try await stack.clients.sns.getSubscriptionAttributes(sub)
+        #expect(attributes["RedrivePolicy"]?.contains(stack.unique("events") + "-sns-dlq") == true, "\(attributes)")
         let list = try JSONValue.parse(try stack.run(["dlq", "-o", "json"]).stdout).array ?? []
-        #expect(list.contains { $0["name"]?.string == stack.name("events") + "-sns-dlq" && $0["sources"]?.array?.isEmpty == true })
+        #expect(list.contains { $0["name"]?.string == stack.unique("events") + "-sns-dlq" && $0["sources"]?.array?.isEmpty == true })
+    }
+}
+
+extension MotoStack {
+    /// The queues a route run says were reached, with this stack's suffix removed.
+    func reached(_ args: [String]) throws -> Set<String> {
+        let r = try run(["route"] + args + ["-o", "json"])
+        guard r.status == 0 else { throw TestSetupError("route failed: \(r)") }
+        return Set((try JSONValue.parse(r.stdout).array ?? []).filter { $0["reached"]?.bool == true }
+            .compactMap { $0["queue"]?.string?.replacingOccurrences(of: "-\(suffix)", with: "") })
     }
 }

@@ -4,31 +4,9 @@ import Testing
 
 /// Seed 000's workflow through the built binary against moto: stack up, publish, consume, scan, poll.
 @Suite struct WorkflowIntegrationTests {
-    /// A fresh stack in its own folder, with short delays and visibility so the lifecycle takes seconds.
-    struct LocalStack {
-        let home: TempDir
-        let env: [String: String]
-        let outputs: String
-        let name: String
-
-        init(visibility: Int = 2) throws {
-            home = try TempDir()
-            env = try Fanout.motoEnvironment(home: home.path)
-            name = uniqueName("wf")
-            outputs = home.path + "/terraform/outputs.json"
-            let spec = try home.write("spec.json", #"{"name": "\#(name)", "delaySeconds": 0, "visibilityTimeout": \#(visibility), "receiveWaitTimeSeconds": 1}"#)
-            let up = try run(["stack", "up", "--spec", spec])
-            guard up.status == 0 else { throw TestSetupError("stack up failed: \(up)") }
-        }
-
-        func run(_ args: [String], stdin: String? = nil) throws -> RunResult {
-            try Fanout.run(args, environment: env.merging(["FANOUT_OUTPUTS": outputs]) { $1 }, stdin: stdin)
-        }
-    }
-
     @Test func stackUpIsIdempotentAndDownRemovesEverything() throws {
-        let stack = try LocalStack()
-        let second = try stack.run(["stack", "up", "--spec", stack.home.path + "/spec.json", "-o", "json"])
+        let stack = try MotoStack.workflow()
+        let second = try stack.run(["stack", "up", "--spec", stack.specPath, "-o", "json"])
         #expect(second.status == 0, "\(second)")
         let changes = try JSONValue.parse(second.stdout)["changes"]?.array ?? []
         #expect(changes.count == 14)
@@ -49,7 +27,7 @@ import Testing
     }
 
     @Test func publishConsumeScanGivesOneRecordPerConsumer() throws {
-        let stack = try LocalStack()
+        let stack = try MotoStack.workflow()
         let marker = uniqueName("fanout-test")
         let published = try stack.run(["publish", #"{"text": "\#(marker)"}"#])
         #expect(published.status == 0, "\(published)")
@@ -75,10 +53,9 @@ import Testing
 
     /// The same SNS message delivered twice (an at-least-once redelivery) still makes one record per consumer.
     @Test func duplicateDeliveryMakesOneRecord() async throws {
-        let stack = try LocalStack()
-        let outputs = try TerraformOutputs.load(path: stack.outputs)
-        let queue = try outputs.strings(.queues)[0]
-        let moto = MotoClients(endpoint: try Fanout.endpoint())
+        let stack = try MotoStack.workflow()
+        let queue = try stack.queueURLs()[0]
+        let moto = stack.clients
         let envelope = #"{"Type": "Notification", "MessageId": "dup-1", "TopicArn": "t", "Message": "twice"}"#
         _ = try await moto.sqs.sendMessage(queue, SQSOutgoingMessage(id: "a", body: envelope))
         _ = try await moto.sqs.sendMessage(queue, SQSOutgoingMessage(id: "b", body: envelope))
@@ -92,10 +69,11 @@ import Testing
 
     /// Seed Test 4: consumer 1 fails, the message reaches DLQ 1 after three receives; consumers 2 and 3 persist it.
     @Test func failingConsumerSendsTheMessageToItsDLQ() throws {
-        let stack = try LocalStack(visibility: 1)
+        let stack = try MotoStack.workflow(visibility: 1)
         let marker = uniqueName("dlq-test")
         #expect(try stack.run(["publish", #"{"text": "\#(marker)"}"#]).status == 0)
-        let consumed = try stack.run(["consume", "--fail-queue", "1", "--fail-when", ".text | startswith(\"dlq-test\")", "--until-idle", "3", "--wait", "1", "-o", "json"])
+        // The failed message reappears after its 1 s visibility; stopping after 5 idle seconds leaves room for a slow moto.
+        let consumed = try stack.run(["consume", "--fail-queue", "1", "--fail-when", ".text | startswith(\"dlq-test\")", "--until-idle", "5", "--wait", "1", "-o", "json"])
         #expect(consumed.status == 0, "\(consumed)")
         let failures = consumed.stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }.filter { $0["outcome"]?.string == "failed" }
         #expect(failures.count == 3)
@@ -107,7 +85,7 @@ import Testing
     }
 
     @Test func pollTimesOutWithExit1() throws {
-        let stack = try LocalStack()
+        let stack = try MotoStack.workflow()
         #expect(try stack.run(["publish", "waiting"]).status == 0)
         let timedOut = try stack.run(["poll", "--until-drained", "--interval", "0.5", "--timeout", "1"])
         #expect(timedOut.status == 1, "\(timedOut)")
@@ -116,7 +94,7 @@ import Testing
     }
 
     @Test func badPublishInputFailsBeforeSending() throws {
-        let stack = try LocalStack()
+        let stack = try MotoStack.workflow()
         let big = try stack.home.write("big.txt", String(repeating: "x", count: 262_145))
         let oversize = try stack.run(["publish", "--file", big])
         #expect(oversize.status == 252, "\(oversize)")
@@ -134,44 +112,36 @@ import Testing
         #expect(batch.stdout.split(separator: "\n").count == 23)
     }
 
-    /// Starts fanout, waits, sends a signal, and returns the exit status and stdout.
-    func interrupted(_ stack: LocalStack, _ args: [String], after seconds: Double, signal: Int32) throws -> (Int32, Process.TerminationReason, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Fanout.binary)
-        process.arguments = args
-        process.environment = stack.env.merging(["FANOUT_OUTPUTS": stack.outputs]) { $1 }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        let collected = DataCollector(out.fileHandleForReading)
-        try process.run()
-        Thread.sleep(forTimeInterval: seconds)
-        kill(process.processIdentifier, signal)
-        process.waitUntilExit()
-        return (process.terminationStatus, process.terminationReason, collected.text())
-    }
-
     @Test func ctrlCStopsPollWith130() throws {
-        let stack = try LocalStack()
-        let (status, reason, stdout) = try interrupted(stack, ["poll", "--interval", "0.5"], after: 1.5, signal: SIGINT)
-        #expect(reason == .exit)
-        #expect(status == 130)
-        #expect(stdout.contains("Delayed: 0 | InFlight: 0 | Visible: 0"))
+        let stack = try MotoStack.workflow()
+        let poll = try stack.start(["poll", "--interval", "0.5"])
+        // The second report, not the first: poll is then surely in its loop, with its Ctrl-C handling in place.
+        try poll.waitForStdout(containing: "Delayed: 0 | InFlight: 0 | Visible: 0", times: 2)
+        poll.signal(SIGINT)
+        let result = try poll.wait()
+        #expect(result.exited, "\(result)")
+        #expect(result.status == 130, "\(result)")
+        #expect(result.stdout.contains("Delayed: 0 | InFlight: 0 | Visible: 0"))
     }
 
     /// SIGTERM while consuming 1,002 messages (334 published × 3 queues): what was persisted is deleted, nothing is lost,
-    /// and the exit status is 130.
+    /// and the exit status is 130. The signal is sent once the consumer has reported some messages, so it lands
+    /// mid-run however slow the machine is.
     @Test func sigtermStopsConsumeWithoutLosingMessages() async throws {
-        let stack = try LocalStack(visibility: 1)
+        let stack = try MotoStack.workflow(visibility: 1)
         let marker = uniqueName("term")
         #expect(try stack.run(["publish", "--count", "334", #"{"text": "\#(marker)-{{seq}}"}"#]).status == 0)
-        let (status, reason, events) = try interrupted(stack, ["consume", "--wait", "1", "-o", "json"], after: 0.8, signal: SIGTERM)
-        #expect(reason == .exit)
-        #expect(status == 130)
-        let processed = events.split(separator: "\n").count
-        #expect(processed > 0 && processed < 1002, "the signal should land mid-run: \(processed) processed")
-        // Every message is either recorded (and gone from its queue) or still in its queue: consume the rest.
-        let rest = try stack.run(["consume", "--until-idle", "3", "--wait", "1"])
+        let consumer = try stack.start(["consume", "--wait", "1", "-o", "json"])
+        try consumer.waitForStdoutLines(10)
+        consumer.signal(SIGTERM)
+        let result = try consumer.wait()
+        #expect(result.exited, "\(result)")
+        #expect(result.status == 130, "\(result)")
+        let processed = result.stdout.split(separator: "\n").count
+        #expect(processed >= 10 && processed < 1002, "the signal should land mid-run: \(processed) processed")
+        // Every message is either recorded (and gone from its queue) or still in its queue: consume the rest. Close to
+        // a thousand messages take minutes when moto shares a loaded 2-core machine: a 10-minute deadline.
+        let rest = try stack.run(["consume", "--until-idle", "3", "--wait", "1"], timeout: 600)
         #expect(rest.status == 0, "\(rest)")
         let scanned = try stack.run(["scan", "--contains", marker, "--expect", "1002"])
         #expect(scanned.status == 0, "\(scanned)")
