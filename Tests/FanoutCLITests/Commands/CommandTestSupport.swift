@@ -52,14 +52,24 @@ struct RejectCase: CustomTestStringConvertible, Sendable {
 /// the same code path as the binary, without a process per test. Only signals, pipes and the working directory
 /// need the spawned binary (Support/FanoutProcess.swift).
 enum InProcess {
-    /// One transport for every in-process run, as the binary has one per process.
-    static let transport = CurlTransport()
-
+    /// Runs one command line. The transport is built from `environment` (proxies, CA bundle) as the binary builds
+    /// its own from the process environment, and shut down afterwards.
     static func run(_ argv: [String], environment: [String: String], stdin: String? = nil) async -> RunResult {
         let out = BufferSink(), err = BufferSink()
         let terminal = Terminal(stdout: out, stderr: err, stdin: TextInput(stdin ?? ""))
+        let transport = CurlTransport(options: .from(Environment(environment), userAgent: FanoutVersion.userAgent))
+        defer { transport.shutdown() }
         let status = await FanoutMain.run(argv, environment: Environment(environment), terminal: terminal, transport: transport,
                                           handlesSignals: false)
         return RunResult(status: status, stdout: out.text, stderr: err.text)
+    }
+}
+
+extension Fanout {
+    /// `run`, in-process: for the tests whose point is what a command says and does, not signals, pipes or the
+    /// working directory.
+    @discardableResult
+    static func runInProcess(_ arguments: [String], environment: [String: String], stdin: String? = nil) async -> RunResult {
+        await InProcess.run(arguments, environment: environment, stdin: stdin)
     }
 }

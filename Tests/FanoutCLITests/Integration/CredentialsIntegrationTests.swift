@@ -15,10 +15,10 @@ import Testing
     }
 
     /// Runs `whoami -o json --debug`, expects success and returns the JSON and the debug lines.
-    func whoami(_ extra: [String] = [], env: [String: String], sourceLocation: SourceLocation = #_sourceLocation) throws
+    func whoami(_ extra: [String] = [], env: [String: String], sourceLocation: SourceLocation = #_sourceLocation) async throws
         -> (json: [String: Any], result: RunResult)
     {
-        let result = try Fanout.run(["whoami", "-o", "json", "--debug"] + extra, environment: env)
+        let result = await Fanout.runInProcess(["whoami", "-o", "json", "--debug"] + extra, environment: env)
         try #require(result.status == 0, "\(result)", sourceLocation: sourceLocation)
         return (try jsonObject(result.stdout, sourceLocation: sourceLocation), result)
     }
@@ -32,13 +32,13 @@ import Testing
         }
     }
 
-    @Test func environmentKeys() throws {
+    @Test func environmentKeys() async throws {
         let auth = try AuthMoto.current()
         let home = try TempDir()
         var env = environment(home, endpoint: auth.endpoint)
         env["AWS_ACCESS_KEY_ID"] = auth.key
         env["AWS_SECRET_ACCESS_KEY"] = auth.secret
-        let (json, result) = try whoami(env: env)
+        let (json, result) = try await whoami(env: env)
         #expect(json["arn"] as? String == AuthMoto.userArn)
         #expect(json["account"] as? String == "123456789012")
         #expect(json["credentials"] as? String == "environment")
@@ -46,7 +46,7 @@ import Testing
     }
 
     /// --profile reads the shared credentials file and turns the environment keys off (they are wrong here).
-    @Test func profileFlagFromSharedCredentialsFile() throws {
+    @Test func profileFlagFromSharedCredentialsFile() async throws {
         let auth = try AuthMoto.current()
         let home = try TempDir()
         try home.write(".aws/credentials", """
@@ -61,13 +61,13 @@ import Testing
         var env = environment(home, endpoint: auth.endpoint)
         env["AWS_ACCESS_KEY_ID"] = "AKIDWRONGENV"
         env["AWS_SECRET_ACCESS_KEY"] = "wrong"
-        let (json, result) = try whoami(["--profile", "ci"], env: env)
+        let (json, result) = try await whoami(["--profile", "ci"], env: env)
         #expect(json["arn"] as? String == AuthMoto.userArn)
         #expect(json["credentials"] as? String == "profile ci (shared credentials file)")
         #expect(signingKey(result) == auth.key)
     }
 
-    @Test func profileSectionInConfigFile() throws {
+    @Test func profileSectionInConfigFile() async throws {
         let auth = try AuthMoto.current()
         let home = try TempDir()
         try home.write(".aws/config", """
@@ -78,13 +78,13 @@ import Testing
             aws_access_key_id = \(auth.key)
             aws_secret_access_key = \(auth.secret)
             """)
-        let (json, result) = try whoami(["--profile", "ops"], env: environment(home, endpoint: auth.endpoint))
+        let (json, result) = try await whoami(["--profile", "ops"], env: environment(home, endpoint: auth.endpoint))
         #expect(json["arn"] as? String == AuthMoto.userArn)
         #expect(json["credentials"] as? String == "profile ops (config file)")
         #expect(signingKey(result) == auth.key)
     }
 
-    @Test func awsProfileVariable() throws {
+    @Test func awsProfileVariable() async throws {
         let auth = try AuthMoto.current()
         let home = try TempDir()
         try home.write(".aws/credentials", """
@@ -98,14 +98,14 @@ import Testing
             """)
         var env = environment(home, endpoint: auth.endpoint)
         env["AWS_PROFILE"] = "fromenv"
-        let (json, result) = try whoami(env: env)
+        let (json, result) = try await whoami(env: env)
         #expect(json["arn"] as? String == AuthMoto.userArn)
         #expect(json["credentials"] as? String == "profile fromenv (shared credentials file)")
         #expect(signingKey(result) == auth.key)
     }
 
     /// credential_process: a script printing Version 1 JSON with an Expiration; it really runs (it leaves a mark).
-    @Test func credentialProcess() throws {
+    @Test func credentialProcess() async throws {
         let auth = try AuthMoto.current()
         let home = try TempDir()
         let mark = home.path + "/process-ran"
@@ -124,7 +124,7 @@ import Testing
             """)
         var env = environment(home, endpoint: auth.endpoint)
         env["AWS_PROFILE"] = "proc"
-        let (json, result) = try whoami(env: env)
+        let (json, result) = try await whoami(env: env)
         #expect(json["arn"] as? String == AuthMoto.userArn)
         #expect(json["credentials"] as? String == "credential_process (profile proc)")
         #expect(signingKey(result) == auth.key)
@@ -132,7 +132,7 @@ import Testing
     }
 
     /// A credential_process that prints a session token: the token goes out as X-Amz-Security-Token (plain moto).
-    @Test func credentialProcessWithSessionToken() throws {
+    @Test func credentialProcessWithSessionToken() async throws {
         let endpoint = try Fanout.endpoint()
         let home = try TempDir()
         let script = try home.write("creds.sh", """
@@ -144,7 +144,7 @@ import Testing
             [tok]
             credential_process = \(script)
             """)
-        let (json, result) = try whoami(["--profile", "tok"], env: environment(home, endpoint: endpoint))
+        let (json, result) = try await whoami(["--profile", "tok"], env: environment(home, endpoint: endpoint))
         #expect(json["credentials"] as? String == "credential_process (profile tok)")
         #expect(signingKey(result) == "AKIDPROCESS")
         #expect(result.debugLines.contains("  X-Amz-Security-Token: <redacted>"), "\(result)")
@@ -153,7 +153,7 @@ import Testing
 
     /// role_arn + source_profile: STS AssumeRole signed with the source profile's keys, then GetCallerIdentity
     /// with the temporary keys — moto answers the assumed-role ARN only for those.
-    @Test func assumeRoleWithSourceProfile() throws {
+    @Test func assumeRoleWithSourceProfile() async throws {
         let endpoint = try Fanout.endpoint()
         let home = try TempDir()
         let role = uniqueName("itest-role")
@@ -169,7 +169,7 @@ import Testing
             source_profile = base
             role_session_name = \(session)
             """)
-        let (json, result) = try whoami(["--profile", "deploy"], env: environment(home, endpoint: endpoint))
+        let (json, result) = try await whoami(["--profile", "deploy"], env: environment(home, endpoint: endpoint))
         #expect(json["arn"] as? String == "arn:aws:sts::123456789012:assumed-role/\(role)/\(session)")
         #expect((json["userId"] as? String)?.hasSuffix(":\(session)") == true, "\(json)")
         #expect(json["credentials"] as? String
@@ -181,7 +181,7 @@ import Testing
     }
 
     /// Without role_session_name the session is named fanout-<unix seconds>.
-    @Test func assumeRoleDefaultSessionName() throws {
+    @Test func assumeRoleDefaultSessionName() async throws {
         let endpoint = try Fanout.endpoint()
         let home = try TempDir()
         let role = uniqueName("itest-role")
@@ -197,7 +197,7 @@ import Testing
         var env = environment(home, endpoint: endpoint)
         env["AWS_PROFILE"] = "deploy"
         let before = Int(Date().timeIntervalSince1970)
-        let (json, _) = try whoami(env: env)
+        let (json, _) = try await whoami(env: env)
         let after = Int(Date().timeIntervalSince1970)
         let arn = try #require(json["arn"] as? String)
         let prefix = "arn:aws:sts::123456789012:assumed-role/\(role)/fanout-"
@@ -208,7 +208,7 @@ import Testing
     }
 
     /// A chain: top's source_profile is mid, an assume-role profile itself, whose source is base's static keys.
-    @Test func chainedAssumeRole() throws {
+    @Test func chainedAssumeRole() async throws {
         let endpoint = try Fanout.endpoint()
         let home = try TempDir()
         let top = uniqueName("itest-top"), mid = uniqueName("itest-mid")
@@ -227,7 +227,7 @@ import Testing
             source_profile = mid
             role_session_name = top-session
             """)
-        let (json, result) = try whoami(["--profile", "top"], env: environment(home, endpoint: endpoint))
+        let (json, result) = try await whoami(["--profile", "top"], env: environment(home, endpoint: endpoint))
         #expect(json["arn"] as? String == "arn:aws:sts::123456789012:assumed-role/\(top)/top-session")
         #expect(json["credentials"] as? String == "assume-role arn:aws:iam::123456789012:role/\(top) via assume-role "
             + "arn:aws:iam::123456789012:role/\(mid) via profile base (config file)")
@@ -237,7 +237,7 @@ import Testing
     }
 
     /// credential_source = Environment: the environment's keys sign AssumeRole.
-    @Test func assumeRoleWithEnvironmentCredentialSource() throws {
+    @Test func assumeRoleWithEnvironmentCredentialSource() async throws {
         let endpoint = try Fanout.endpoint()
         let home = try TempDir()
         let role = uniqueName("itest-envrole")
@@ -251,7 +251,7 @@ import Testing
         var env = environment(home, endpoint: endpoint)
         env["AWS_ACCESS_KEY_ID"] = "AKIDFROMENVIRONMENT"
         env["AWS_SECRET_ACCESS_KEY"] = "env-secret"
-        let (json, result) = try whoami(["--profile", "ci"], env: env)
+        let (json, result) = try await whoami(["--profile", "ci"], env: env)
         #expect(json["arn"] as? String == "arn:aws:sts::123456789012:assumed-role/\(role)/\(session)")
         #expect(json["credentials"] as? String == "assume-role arn:aws:iam::123456789012:role/\(role) via environment")
         #expect(signingKey(result, action: "AssumeRole") == "AKIDFROMENVIRONMENT")
@@ -259,14 +259,14 @@ import Testing
     }
 
     /// No credentials anywhere: 253, and the message lists every source it tried. Nothing is sent.
-    @Test func noCredentials() throws {
+    @Test func noCredentials() async throws {
         let home = try TempDir()
         let closed = try ClosedPort()
         try home.write(".aws/config", """
             [default]
             region = us-east-1
             """)
-        let result = try Fanout.run(["whoami"], environment: environment(home, endpoint: closed.url))
+        let result = await Fanout.runInProcess(["whoami"], environment: environment(home, endpoint: closed.url))
         let message = expectFailure(result, status: 253)
         #expect(message.hasPrefix("No AWS credentials found. Tried: "), "\(result)")
         for tried in ["environment (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)", "assume-role (role_arn in profile default)",
@@ -278,7 +278,7 @@ import Testing
     }
 
     /// With --profile the environment keys are not tried, and the message says so.
-    @Test func noCredentialsInNamedProfileIgnoresEnvironment() throws {
+    @Test func noCredentialsInNamedProfileIgnoresEnvironment() async throws {
         let home = try TempDir()
         let closed = try ClosedPort()
         try home.write(".aws/config", """
@@ -288,14 +288,14 @@ import Testing
         var env = environment(home, endpoint: closed.url)
         env["AWS_ACCESS_KEY_ID"] = "AKIDUNUSED"
         env["AWS_SECRET_ACCESS_KEY"] = "unused"
-        let result = try Fanout.run(["whoami", "--profile", "empty"], environment: env)
+        let result = await Fanout.runInProcess(["whoami", "--profile", "empty"], environment: env)
         let message = expectFailure(result, status: 253)
         #expect(!message.contains("environment (AWS_ACCESS_KEY_ID"), "\(result)")
         #expect(message.contains("config file ~/.aws/config [profile empty]"), "\(result)")
         #expect(message.contains("AWS_ACCESS_KEY_ID is set but not used, because --profile was given."), "\(result)")
     }
 
-    @Test func unknownProfile() throws {
+    @Test func unknownProfile() async throws {
         let home = try TempDir()
         let closed = try ClosedPort()
         try home.write(".aws/credentials", """
@@ -306,13 +306,13 @@ import Testing
         var env = environment(home, endpoint: closed.url)
         env["AWS_ACCESS_KEY_ID"] = "AKIDTESTING"
         env["AWS_SECRET_ACCESS_KEY"] = "testing-secret"
-        let result = try Fanout.run(["whoami", "--profile", "nosuch"], environment: env)
+        let result = await Fanout.runInProcess(["whoami", "--profile", "nosuch"], environment: env)
         let message = expectFailure(result, status: 253)
         #expect(message == "The config profile (nosuch) could not be found", "\(result)")
         #expect(result.stderrLines.last?.contains("known") == true, "the hint lists the profiles: \(result)")
 
         env["AWS_PROFILE"] = "nosuch-either"
-        let fromEnv = try Fanout.run(["queues", "--queue", "q"], environment: env)
+        let fromEnv = await Fanout.runInProcess(["queues", "--queue", "q"], environment: env)
         let envMessage = expectFailure(fromEnv, status: 253)
         #expect(envMessage == "The config profile (nosuch-either) could not be found (named by AWS_PROFILE)", "\(fromEnv)")
     }

@@ -27,10 +27,10 @@ import Testing
         #expect(!result.stdout.contains(secret) && !result.stdout.contains(token), sourceLocation: sourceLocation)
     }
 
-    @Test func whoamiDebug() throws {
+    @Test func whoamiDebug() async throws {
         let moto = try Fanout.endpoint()
         let home = try TempDir()
-        let result = try Fanout.run(["whoami", "--debug"], environment: try environment(home))
+        let result = await Fanout.runInProcess(["whoami", "--debug"], environment: try environment(home))
         #expect(result.status == 0, "\(result)")
         let sts = re(moto)
         #expect(matches(result.stderr, #"(?m)^\[debug\] → POST \#(sts) STS\.GetCallerIdentity \(attempt 1/3\)$"#), "\(result)")
@@ -46,7 +46,7 @@ import Testing
         let moto = try Fanout.endpoint()
         let url = try await MotoClients(endpoint: moto).sqs.createQueue(uniqueName("itest-debug"), attributes: [:])
         let home = try TempDir()
-        let result = try Fanout.run(["queues", "--queue", url, "--debug"], environment: try environment(home))
+        let result = await Fanout.runInProcess(["queues", "--queue", url, "--debug"], environment: try environment(home))
         #expect(result.status == 0, "\(result)")
         let endpoint = re(moto)
         #expect(matches(result.stderr, #"(?m)^\[debug\] endpoint SQS \#(endpoint) \(from AWS_ENDPOINT_URL\)$"#), "\(result)")
@@ -61,7 +61,7 @@ import Testing
 
     /// Assume-role under --debug: the AssumeRole answer is logged with its secret and token redacted, and the
     /// temporary keys' token is redacted in the next request.
-    @Test func assumeRoleDebug() throws {
+    @Test func assumeRoleDebug() async throws {
         let moto = try Fanout.endpoint()
         let home = try TempDir()
         try home.write(".aws/config", """
@@ -71,7 +71,7 @@ import Testing
             """)
         var env = try environment(home)
         env["AWS_ENDPOINT_URL"] = moto
-        let result = try Fanout.run(["whoami", "--debug", "--profile", "role"], environment: env)
+        let result = await Fanout.runInProcess(["whoami", "--debug", "--profile", "role"], environment: env)
         #expect(result.status == 0, "\(result)")
         #expect(matches(result.stderr, #"(?m)^\[debug\] ← 200 STS\.AssumeRole in \d+\.\d ms"#), "\(result)")
         #expect(result.stderr.contains("<SecretAccessKey><redacted></SecretAccessKey>"), "\(result)")

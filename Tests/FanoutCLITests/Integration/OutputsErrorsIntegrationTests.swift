@@ -44,7 +44,7 @@ import Testing
     ]
 
     @Test(arguments: cases)
-    func outputsError(_ c: Case) throws {
+    func outputsError(_ c: Case) async throws {
         let home = try TempDir()
         let closed = try ClosedPort()
         let path = home.path + "/outputs.json"
@@ -57,7 +57,7 @@ import Testing
         env["AWS_MAX_ATTEMPTS"] = "1"
 
         for format in ["table", "json"] {
-            let result = try Fanout.run(["queues", "--outputs", path, "-o", format] + c.args, environment: env)
+            let result = await Fanout.runInProcess(["queues", "--outputs", path, "-o", format] + c.args, environment: env)
             let message = expectFailure(result, status: 253)
             #expect(message.hasPrefix("outputs.json: \(path)"), "the Error line names the file: \(result)")
             for fragment in c.mentions {
@@ -67,7 +67,7 @@ import Testing
     }
 
     /// The hint for a filter that yields the wrong thing names the option that fixes it.
-    @Test func wrongTypeHintNamesTheOptions() throws {
+    @Test func wrongTypeHintNamesTheOptions() async throws {
         let home = try TempDir()
         let closed = try ClosedPort()
         let path = try home.write("outputs.json", Self.validFlat)
@@ -76,7 +76,7 @@ import Testing
         env["AWS_SECRET_ACCESS_KEY"] = "testing-secret"
         env["AWS_REGION"] = "us-east-1"
         env["AWS_ENDPOINT_URL"] = closed.url
-        let result = try Fanout.run(["queues", "--outputs", path, "--queues-filter", ".count"], environment: env)
+        let result = await Fanout.runInProcess(["queues", "--outputs", path, "--queues-filter", ".count"], environment: env)
         expectFailure(result, status: 253)
         #expect(result.stderrLines.count == 2, "\(result)")
         #expect(result.stderrLines.last?.hasPrefix("Hint: ") == true)

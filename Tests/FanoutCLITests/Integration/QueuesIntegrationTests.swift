@@ -34,7 +34,7 @@ import Testing
         let q = try await SeededQueues.create()
         let home = try TempDir()
         let outputs = try home.write("outputs.json", q.flatOutputs)
-        let result = try Fanout.run(["queues", "--outputs", outputs, "--output", "json"],
+        let result = await Fanout.runInProcess(["queues", "--outputs", outputs, "--output", "json"],
                                     environment: try Fanout.motoEnvironment(home: home.path))
         #expect(result.status == 0, "\(result)")
         #expect(result.stderr.isEmpty, "\(result)")
@@ -69,7 +69,7 @@ import Testing
         let outputs = try home.write("tf-outputs.json", q.terraformOutputs)
         var env = try Fanout.motoEnvironment(home: home.path)
         env["FANOUT_OUTPUTS"] = outputs
-        let result = try Fanout.run(["queues", "-o", "json"], environment: env)
+        let result = await Fanout.runInProcess(["queues", "-o", "json"], environment: env)
         #expect(result.status == 0, "\(result)")
         try expectSeededJSON(result.stdout, q)
     }
@@ -82,13 +82,13 @@ import Testing
             {"stack": {"orders": {"queue_url": "\(q.mainURL)"}, "dead_letter_urls": ["\(q.dlqURL)"]}, "queues": "not a list"}
             """)
         let env = try Fanout.motoEnvironment(home: home.path)
-        let result = try Fanout.run(["queues", "--outputs", outputs, "-o", "json", "--queues-filter", ".stack.orders.queue_url",
+        let result = await Fanout.runInProcess(["queues", "--outputs", outputs, "-o", "json", "--queues-filter", ".stack.orders.queue_url",
                                      "--dlqs-filter", ".stack.dead_letter_urls"], environment: env)
         #expect(result.status == 0, "\(result)")
         try expectSeededJSON(result.stdout, q)
 
         // Without --dlqs-filter and no `dlqs` output, there are no DLQs: only the main queue is listed.
-        let mainOnly = try Fanout.run(["queues", "--outputs", outputs, "-o", "json", "--queues-filter", "[.stack.orders.queue_url]"],
+        let mainOnly = await Fanout.runInProcess(["queues", "--outputs", outputs, "-o", "json", "--queues-filter", "[.stack.orders.queue_url]"],
                                       environment: env)
         #expect(mainOnly.status == 0, "\(mainOnly)")
         let rows = try jsonArray(mainOnly.stdout)
@@ -137,7 +137,7 @@ import Testing
         ]
         for (label, text) in shapes.sorted(by: { $0.key < $1.key }) {
             let outputs = try home.write("outputs-\(label.replacingOccurrences(of: " ", with: "-")).json", text)
-            let result = try Fanout.run(["queues", "--outputs", outputs, "-o", "json"], environment: env)
+            let result = await Fanout.runInProcess(["queues", "--outputs", outputs, "-o", "json"], environment: env)
             #expect(result.status == 0, "\(label): \(result)")
             let rows = (try? jsonArray(result.stdout)) ?? []
             #expect(rows.map { $0["name"] as? String } == [q.mainName], "\(label): \(result)")

@@ -30,7 +30,7 @@ import Testing
         let home = try TempDir()
         let environment = env(home, auth, key: auth.key, secret: auth.secret)
 
-        let byURL = try Fanout.run(["queues", "--queue", queue.url, "-o", "json"], environment: environment)
+        let byURL = await Fanout.runInProcess(["queues", "--queue", queue.url, "-o", "json"], environment: environment)
         #expect(byURL.status == 0, "\(byURL)")
         let rows = try jsonArray(byURL.stdout)
         #expect(rows.first?["name"] as? String == queue.name)
@@ -38,15 +38,15 @@ import Testing
         #expect(rows.first?["delayed"] as? Int == 1)
 
         // By name: GetQueueUrl, then GetQueueAttributes, both signed.
-        let byName = try Fanout.run(["queues", "--queue", queue.name, "-o", "json"], environment: environment)
+        let byName = await Fanout.runInProcess(["queues", "--queue", queue.name, "-o", "json"], environment: environment)
         #expect(byName.status == 0, "\(byName)")
         #expect(try jsonArray(byName.stdout).first?["url"] as? String == queue.url)
     }
 
-    @Test func rightKeysWorkForQueryProtocol() throws {
+    @Test func rightKeysWorkForQueryProtocol() async throws {
         let auth = try AuthMoto.current()
         let home = try TempDir()
-        let result = try Fanout.run(["whoami", "-o", "json"], environment: env(home, auth, key: auth.key, secret: auth.secret))
+        let result = await Fanout.runInProcess(["whoami", "-o", "json"], environment: env(home, auth, key: auth.key, secret: auth.secret))
         #expect(result.status == 0, "\(result)")
         let json = try jsonObject(result.stdout)
         #expect(json["arn"] as? String == AuthMoto.userArn)
@@ -59,12 +59,12 @@ import Testing
         let home = try TempDir()
         let environment = env(home, auth, key: auth.key, secret: auth.secret + "x")
 
-        let sqs = try Fanout.run(["queues", "--queue", queue.url], environment: environment)
+        let sqs = await Fanout.runInProcess(["queues", "--queue", queue.url], environment: environment)
         let message = expectFailure(sqs, status: 254)
         #expect(message.hasPrefix("SQS: SignatureDoesNotMatch: "), "\(sqs)")
         #expect(message.contains("HTTP 403"), "\(sqs)")
 
-        let sts = try Fanout.run(["whoami", "--debug"], environment: environment)
+        let sts = await Fanout.runInProcess(["whoami", "--debug"], environment: environment)
         let stsMessage = expectFailure(sts, status: 254)
         #expect(stsMessage.hasPrefix("STS: SignatureDoesNotMatch: "), "\(sts)")
         #expect(matches(sts.stderr, #"(?m)^\[debug\] ← 403 STS\.GetCallerIdentity in \d+\.\d ms"#), "\(sts)")
@@ -79,11 +79,11 @@ import Testing
         let home = try TempDir()
         let environment = env(home, auth, key: "AKIAUNKNOWNKEY000000", secret: auth.secret)
 
-        let sqs = try Fanout.run(["queues", "--queue", queue.url], environment: environment)
+        let sqs = await Fanout.runInProcess(["queues", "--queue", queue.url], environment: environment)
         let message = expectFailure(sqs, status: 254)
         #expect(message.hasPrefix("SQS: InvalidClientTokenId: "), "\(sqs)")
 
-        let sts = try Fanout.run(["whoami", "-o", "json"], environment: environment)
+        let sts = await Fanout.runInProcess(["whoami", "-o", "json"], environment: environment)
         let stsMessage = expectFailure(sts, status: 254)
         #expect(stsMessage.hasPrefix("STS: InvalidClientTokenId: "), "\(sts)")
     }
