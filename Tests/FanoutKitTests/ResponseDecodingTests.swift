@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import FanoutKit
 
@@ -211,19 +212,18 @@ private func expectDecodeError(_ service: String, _ action: String, field: Strin
 }
 
 /// A transport that answers from a script, one response (or error) per request, and records what it was sent.
-final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
-    private let lock = NSLock()
-    private var script: [Result<HTTPResponse, TransportError>]
-    private(set) var requests: [HTTPRequest] = []
+final class ScriptedTransport: HTTPTransport, Sendable {
+    private let state: Mutex<(script: [Result<HTTPResponse, TransportError>], requests: [HTTPRequest])>
 
-    init(_ script: [Result<HTTPResponse, TransportError>]) { self.script = script }
+    init(_ script: [Result<HTTPResponse, TransportError>]) { state = Mutex((script, [])) }
 
-    var sent: [HTTPRequest] { lock.withLock { requests } }
+    var sent: [HTTPRequest] { state.withLock { $0.requests } }
 
     func send(_ request: HTTPRequest, timeouts: HTTPTimeouts) async throws -> HTTPResponse {
-        let next: Result<HTTPResponse, TransportError> = lock.withLock {
-            requests.append(request)
-            return script.isEmpty ? .failure(TransportError(code: 7, message: "script exhausted", url: request.url)) : script.removeFirst()
+        let next: Result<HTTPResponse, TransportError> = state.withLock { state in
+            state.requests.append(request)
+            return state.script.isEmpty
+                ? .failure(TransportError(code: 7, message: "script exhausted", url: request.url)) : state.script.removeFirst()
         }
         return try next.get()
     }
@@ -236,22 +236,20 @@ extension Result where Success == HTTPResponse, Failure == TransportError {
 }
 
 /// Counts credential fetches: the signing step asks once per attempt.
-final class CredentialCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    var calls: Int { lock.withLock { count } }
+final class CredentialCounter: Sendable {
+    private let count = Mutex(0)
+    var calls: Int { count.withLock { $0 } }
     func fetch() -> Credentials {
-        lock.withLock { count += 1 }
+        count.withLock { $0 += 1 }
         return Credentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", sessionToken: "TOKEN-SECRET")
     }
 }
 
 /// Collects --debug lines.
-final class LogLines: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [String] = []
-    var lines: [String] { lock.withLock { stored } }
-    var log: DebugLog { DebugLog { line in self.lock.withLock { self.stored.append(line) } } }
+final class LogLines: Sendable {
+    private let stored = Mutex<[String]>([])
+    var lines: [String] { stored.withLock { $0 } }
+    var log: DebugLog { DebugLog { line in self.stored.withLock { $0.append(line) } } }
 }
 
 @Suite struct AWSClientStepsTests {

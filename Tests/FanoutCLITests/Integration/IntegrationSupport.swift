@@ -31,7 +31,8 @@ struct AuthMoto {
 
 /// A loopback TCP port that is guaranteed to refuse connections for as long as this object lives: a socket is
 /// bound to it but never listens, so nothing else can take the port and every connect gets ECONNREFUSED.
-final class ClosedPort: @unchecked Sendable {
+/// Sendable: its state is two constants, and the socket is only closed in deinit.
+final class ClosedPort: Sendable {
     let port: Int
     private let fd: Int32
 

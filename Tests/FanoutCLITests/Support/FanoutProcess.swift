@@ -22,6 +22,8 @@ struct RunResult: CustomStringConvertible {
 ///
 /// Every wait blocks on a condition (woken by each chunk of output and by the exit) with a deadline; there is no
 /// fixed sleep anywhere. The deadlines are generous on purpose: the suite runs on loaded 2-core machines.
+/// @unchecked Sendable: its `Process` is set up once in init and only read afterwards; everything that changes
+/// while the child runs lives in `OutputState`, behind its condition lock.
 final class FanoutProcess: @unchecked Sendable {
     let arguments: [String]
     private let process = Process()
@@ -136,6 +138,7 @@ final class FanoutProcess: @unchecked Sendable {
 }
 
 /// The output and exit of one child, guarded by a condition that is signalled on every change.
+/// @unchecked Sendable: every read and write of `current` happens with `condition` locked.
 private final class OutputState: @unchecked Sendable {
     struct Snapshot {
         var out = Data(), err = Data()
