@@ -180,7 +180,7 @@ import Testing
             // `at` is a lower bound of the time since the receive: from the receive at the latest to this sample's start.
             // Checked after the sample: a handler not done yet ran during the whole sample.
             if let receivedBy { samples.append((started.timeIntervalSince(receivedBy), now.visible, now.inFlight, !handlerDone())) }
-            usleep(200_000)  // blocking on purpose, see waitFor
+            usleep(200_000)  // the sampling interval (blocking on purpose, see waitFor); each sample is judged by its own timestamps
         }
         let result = try consumer.wait()
         #expect(receivedBy != nil, "the consumer took the message: \(result)")

@@ -266,7 +266,7 @@ func eventually<T>(_ what: String, timeout: Double = 60, interval: Double = 0.2,
         let value = try await probe()
         if condition(value) { return value }
         if Date() >= deadline { throw TestSetupError("\(what): not reached within \(timeout) s, last seen \(value)") }
-        try await Task.sleep(nanoseconds: UInt64(interval * 1e9))
+        try await Task.sleep(nanoseconds: UInt64(interval * 1e9))  // the pause between checks; nothing is judged by time
     }
 }
 
@@ -277,7 +277,7 @@ func waitFor(_ what: String, timeout: Double = 60, interval: Double = 0.2, _ con
     let deadline = Date().addingTimeInterval(timeout)
     while try !condition() {
         if Date() >= deadline { throw TestSetupError("\(what): not reached within \(timeout) s") }
-        Thread.sleep(forTimeInterval: interval)
+        Thread.sleep(forTimeInterval: interval)  // the pause between checks; nothing is judged by time
     }
 }
 
