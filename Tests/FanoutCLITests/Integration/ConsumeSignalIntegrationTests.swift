@@ -36,25 +36,27 @@ import Glibc
                 published += batch.count
             }
 
-            let consume = try Fanout.start(consumeArguments, environment: env)
-            try consume.waitForStderr(containing: "consuming ", timeout: 30)
+            let consume = try RunningFanout(consumeArguments, environment: env)
+            let consuming = await consume.waitUntil(seconds: 30) { _, stderr in stderr.contains("consuming ") }
+            try #require(consuming, "consume never reported that it was consuming: \(consume.output)")
             // Every other round, wait until messages are being handled, so the signal lands mid-batch.
             if round.isMultiple(of: 2) {
-                try? consume.waitForStdout(containing: "\"outcome\"", timeout: 10)
+                _ = await consume.waitUntil(seconds: 10) { stdout, _ in stdout.contains("\"outcome\"") }
             }
             let signalled = ContinuousClock.now
             consume.signal(SIGTERM)
             // Waits past the 2 s bound, so a slow exit and one that never comes are told apart.
-            let status = (try? consume.wait(timeout: 15))?.status
+            let status = await consume.exitStatus(within: 15)
             let elapsed = ContinuousClock.now - signalled
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             exitTimes.append(seconds)
             guard let status else {
-                Issue.record("round \(round): consume with 16 workers still ran 15 s after SIGTERM")
+                Issue.record("round \(round): consume with 16 workers still ran 15 s after SIGTERM: \(consume.output)")
+                consume.kill()
                 break
             }
             #expect(seconds < 2, "round \(round): consume with 16 workers took \(seconds) s to exit after SIGTERM")
-            #expect(status == 130, "round \(round): stdout \(consume.stdout.suffix(2000)) stderr \(consume.stderr.suffix(2000))")
+            #expect(status == 130, "round \(round): \(consume.output)")
         }
         #expect(exitTimes.count == rounds, "exit times after SIGTERM: \(exitTimes)")
 
@@ -70,4 +72,74 @@ import Glibc
         let attributes = try await moto.sqs.getQueueAttributes(queue)
         #expect(attributes["ApproximateNumberOfMessages"] == "0" && attributes["ApproximateNumberOfMessagesNotVisible"] == "0", "\(attributes)")
     }
+}
+
+/// A `fanout` process still running: its output read as it comes, a signal, and its exit awaited with a deadline.
+private final class RunningFanout {
+    private let process: Process
+    private let stdout: StreamText
+    private let stderr: StreamText
+
+    init(_ arguments: [String], environment: [String: String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Fanout.binary)
+        process.arguments = arguments
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        stdout = StreamText(out.fileHandleForReading)
+        stderr = StreamText(err.fileHandleForReading)
+        try process.run()
+        self.process = process
+    }
+
+    var output: String { "--- stdout\n\(stdout.text.suffix(2000))\n--- stderr\n\(stderr.text.suffix(2000))" }
+
+    /// Checks `condition` on the output so far every 5 ms until it holds, the process ends, or the time is up.
+    func waitUntil(seconds: Double, _ condition: (_ stdout: String, _ stderr: String) -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if condition(stdout.text, stderr.text) { return true }
+            if !process.isRunning { return condition(stdout.text, stderr.text) }
+            try? await Task.sleep(nanoseconds: 5_000_000)  // the pause between checks of a deadline loop
+        }
+        return false
+    }
+
+    func signal(_ signal: Int32) { Glibc.kill(process.processIdentifier, signal) }
+
+    /// The exit status once the process has ended, or nil when it still runs after `seconds`.
+    func exitStatus(within seconds: Double) async -> Int32? {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while process.isRunning {
+            if ContinuousClock.now >= deadline { return nil }
+            try? await Task.sleep(nanoseconds: 2_000_000)  // the pause between checks of a deadline loop
+        }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    func kill() {
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+}
+
+/// A pipe's text so far, read on a background thread as it arrives.
+private final class StreamText: Sendable {
+    private let collected = Mutex(Data())
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { return }
+                collected.withLock { $0.append(chunk) }
+            }
+        }
+    }
+
+    var text: String { collected.withLock { String(decoding: $0, as: UTF8.self) } }
 }
